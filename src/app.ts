@@ -1,0 +1,117 @@
+// buildApp(): the whole HTTP application on a given database. It never listens and never
+// reads process.env (main.ts does both), so tests build as many apps as they like.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { accessPlugin, type AccessPolicy } from './auth/plugin.js';
+import { isAuthenticated } from './auth/permissions.js';
+import { authRoutes } from './auth/routes.js';
+import { tokenAuthentication } from './auth/schemes.js';
+import { logAuthEvents, type AuthEvents } from './auth/events.js';
+import { memoryLoginThrottle, type LoginThrottle } from './auth/throttle.js';
+import { createTokenSealer } from './auth/tokens.js';
+import type { Config } from './config.js';
+import type { Db } from './db/connect.js';
+import { registerErrorHandler } from './errors.js';
+import { registerRawBodyParser } from './http/body.js';
+import { middlewarePlugin, NOT_FOUND_PAGE } from './http/middleware.js';
+import { requestLogPlugin } from './http/request-log.js';
+import { registerView, viewsPlugin } from './http/view.js';
+import { productRepository } from './products/repository.js';
+import { productRoutes } from './products/routes.js';
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly db: Db;
+  /** Fastify's logger option; tests pass false. */
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
+  readonly throttle?: LoginThrottle;
+  readonly authEvents?: AuthEvents;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, db } = options;
+  const app = Fastify({
+    ...(options.loggerInstance !== undefined ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
+    // Per-request log lines are replaced by http/request-log.ts (no write per request).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    // Better than Django's APPEND_SLASH 301 (which turns a POST into a GET): a path
+    // without its trailing slash is served exactly as with it.
+    routerOptions: { ignoreTrailingSlash: true },
+    return503OnClosing: true,
+  });
+
+  const throttle = options.throttle ?? memoryLoginThrottle({
+    perUsername: config.loginFailuresAllowed,
+    perAddress: config.loginFailuresAllowed * 10,
+    windowSeconds: config.loginThrottleWindowSeconds,
+  });
+  const events = options.authEvents ?? logAuthEvents;
+  const sealer = createTokenSealer(config.secretKey);
+
+  // DRF's settings: TokenAuthentication and IsAuthenticated unless a route says otherwise.
+  const defaultAccess: AccessPolicy = {
+    authentication: [tokenAuthentication(db)],
+    permission: isAuthenticated,
+  };
+
+  registerErrorHandler(app, { bodyLimit: config.bodyLimit });
+  registerRawBodyParser(app, config.bodyLimit);
+  await app.register(requestLogPlugin);
+  await app.register(middlewarePlugin, {
+    allowedHosts: config.allowedHosts,
+    corsAllowedOrigins: config.corsAllowedOrigins,
+  });
+  await app.register(viewsPlugin);
+  await app.register(accessPlugin);
+
+  // DefaultRouter's API root.
+  registerView(app, {
+    url: '/api/',
+    name: 'Api Root',
+    description: 'The default basic root view for DefaultRouter',
+    access: defaultAccess,
+    async get(request) {
+      return { status: 200, data: { products: `${request.protocol}://${request.host}/api/products/` } };
+    },
+  });
+  await app.register(authRoutes, { db: db.kysely, sealer, throttle, access: defaultAccess, events });
+  await app.register(productRoutes, { products: productRepository(db), access: defaultAccess });
+
+  // The web client: built files at /, and index.html for its own routes (/products, /admin).
+  const webRoot = config.webRoot;
+  const webIndex = webRoot === null ? null : join(webRoot, 'index.html');
+  if (webRoot !== null && webIndex !== null && existsSync(webIndex)) {
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      wildcard: true,
+      index: ['index.html'],
+      // Hashed asset names never change; index.html must always be revalidated.
+      setHeaders(res, path) {
+        res.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+      },
+    });
+  }
+
+  app.setNotFoundHandler(function notFound(request, reply) {
+    const path = request.url.split('?')[0] ?? '';
+    const wantsPage = (request.method === 'GET' || request.method === 'HEAD')
+      && !path.startsWith('/api/') && path !== '/api'
+      && (request.headers.accept ?? '').includes('text/html');
+    if (wantsPage && webIndex !== null && existsSync(webIndex)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    // Django's own 404 page for paths that are not routes (DEBUG = False).
+    return reply.code(404).header('content-type', 'text/html').send(NOT_FOUND_PAGE);
+  });
+
+  app.addHook('onClose', async () => {
+    await throttle.close();
+  });
+
+  return app;
+}

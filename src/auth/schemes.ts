@@ -1,0 +1,93 @@
+// Authentication schemes, DRF's tiny protocol (rest_framework/authentication.py): a scheme
+// returns a user, null for "not mine" (the next scheme is tried, or the request stays
+// anonymous), or throws ApiError for credentials that are its own but bad. Its challenge
+// decides 401 with WWW-Authenticate (a string) or 403 (null).
+import type { FastifyRequest } from 'fastify';
+import type { Db, PreparedQuery } from '../db/connect.js';
+import { errors } from '../errors.js';
+import { digestKey } from './tokens.js';
+
+/** Who made a request, as the permission checks and handlers need it. */
+export interface AuthUser {
+  readonly id: number;
+  readonly username: string;
+  readonly isActive: boolean;
+  readonly isStaff: boolean;
+  readonly isSuperuser: boolean;
+}
+
+export interface AuthScheme {
+  readonly challenge: string | null;
+  authenticate(request: FastifyRequest): Promise<AuthUser | null>;
+}
+
+interface TokenUserRow {
+  id: number;
+  username: string;
+  is_active: number | boolean;
+  is_staff: number | boolean;
+  is_superuser: number | boolean;
+}
+
+// bytes.split() in Python splits on ASCII whitespace only.
+const ASCII_WHITESPACE = /[ \t\n\r\v\f]+/;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Splits an Authorization header as DRF does: the header's bytes (Node hands them over
+ * as latin-1 characters, one per byte) split on ASCII whitespace. Returns the key, null
+ * when the header is not for the `Token` keyword, or throws DRF's header errors.
+ */
+export function keyFromAuthorizationHeader(header: string | undefined, keyword: string, challenge: string | null): string | null {
+  if (header === undefined) return null;
+  const parts = header.split(ASCII_WHITESPACE).filter((part) => part !== '');
+  // Only ASCII letters are lower-cased, as bytes.lower() does.
+  if (parts.length === 0 || parts[0]!.replace(/[A-Z]+/g, (s) => s.toLowerCase()) !== keyword.toLowerCase()) return null;
+  if (parts.length === 1) throw errors.authenticationFailed('Invalid token header. No credentials provided.', challenge);
+  if (parts.length > 2) {
+    throw errors.authenticationFailed('Invalid token header. Token string should not contain spaces.', challenge);
+  }
+  const raw = parts[1]!;
+  if (/^[\x21-\x7e]+$/.test(raw)) return raw; // plain ASCII, the usual case
+  try {
+    return utf8.decode(Buffer.from(raw, 'latin1'));
+  } catch {
+    throw errors.authenticationFailed('Invalid token header. Token string should not contain invalid characters.', challenge);
+  }
+}
+
+/**
+ * DRF's TokenAuthentication. One prepared query per request: token digest -> user.
+ * The key itself is never compared; the unique digest index is the lookup.
+ */
+export function tokenAuthentication(db: Db, options: { keyword?: string } = {}): AuthScheme {
+  const keyword = options.keyword ?? 'Token';
+  const challenge = keyword;
+  const lookup: PreparedQuery<TokenUserRow> = db.prepare(
+    'tessera_auth_token_user',
+    db.kysely
+      .selectFrom('tessera_token')
+      .innerJoin('auth_user', 'auth_user.id', 'tessera_token.user_id')
+      .select(['auth_user.id', 'auth_user.username', 'auth_user.is_active', 'auth_user.is_staff', 'auth_user.is_superuser'])
+      .where('tessera_token.key_digest', '=', ''),
+  );
+  return {
+    challenge,
+    async authenticate(request) {
+      const key = keyFromAuthorizationHeader(request.headers.authorization, keyword, challenge);
+      if (key === null) return null;
+      const rows = await lookup([digestKey(key)]);
+      const row = rows[0];
+      if (row === undefined) throw errors.authenticationFailed('Invalid token.', challenge);
+      if (!row.is_active) throw errors.authenticationFailed('User inactive or deleted.', challenge);
+      return {
+        id: row.id,
+        username: row.username,
+        isActive: true,
+        isStaff: Boolean(row.is_staff),
+        isSuperuser: Boolean(row.is_superuser),
+      };
+    },
+  };
+}

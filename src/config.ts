@@ -1,0 +1,160 @@
+// Environment -> a typed, validated Config. Fails fast with a message that names the bad
+// variable, so a typo in production never turns into a silently different server.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+export type DatabaseConfig =
+  | { readonly dialect: 'sqlite'; readonly path: string }
+  | { readonly dialect: 'postgres'; readonly url: string };
+
+export interface Config {
+  readonly database: DatabaseConfig;
+  readonly host: string;
+  readonly port: number;
+  /** Lower-cased host names; '*' allows any (Django's ALLOWED_HOSTS). */
+  readonly allowedHosts: readonly string[];
+  readonly corsAllowedOrigins: readonly string[];
+  readonly secretKey: string;
+  readonly logLevel: LogLevel;
+  /** Failed logins allowed per username and per client address in one throttle window. */
+  readonly loginFailuresAllowed: number;
+  readonly loginThrottleWindowSeconds: number;
+  /** Optional Redis for throttle counters shared by several Tessera processes. */
+  readonly redisUrl: string | null;
+  /** Where the built web client lives; null disables serving it. */
+  readonly webRoot: string | null;
+  /** Largest request body accepted, in bytes (413 above it). */
+  readonly bodyLimit: number;
+  /** Trust X-Forwarded-For from a proxy in front (Fastify's trustProxy). */
+  readonly trustProxy: boolean;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_SQLITE_PATH = 'data/tessera.sqlite3';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads `.env` (when present) into process.env without overriding what is already set. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+export function parseDatabaseUrl(raw: string | undefined, cwd: string): DatabaseConfig {
+  const value = (raw ?? '').trim() || DEFAULT_SQLITE_PATH;
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError('DATABASE_URL', `is not a valid postgres:// URL: ${value}`);
+    }
+    return { dialect: 'postgres', url: value };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !/^sqlite:\/\//i.test(value)) {
+    throw new ConfigError('DATABASE_URL', `must be a SQLite file path, sqlite:///path or postgres://…, got ${value}`);
+  }
+  const path = value.replace(/^sqlite:\/\//i, '');
+  if (path === ':memory:') return { dialect: 'sqlite', path };
+  return { dialect: 'sqlite', path: resolve(cwd, path) };
+}
+
+function parseList(raw: string | undefined, fallback: readonly string[]): string[] {
+  if (raw === undefined) return [...fallback];
+  return raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function parseInteger(variable: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(variable, `must be a whole number, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(variable, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function parseBoolean(variable: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(variable, `must be true or false, got "${raw}"`);
+}
+
+function parseOrigins(raw: string | undefined): string[] {
+  const origins = parseList(raw, ['http://localhost:5173', 'http://127.0.0.1:5173']);
+  for (const origin of origins) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new ConfigError('CORS_ALLOWED_ORIGINS', `has "${origin}", which is not an origin like http://localhost:5173`);
+    }
+    if (url.origin !== origin.replace(/\/$/, '') || url.origin === 'null') {
+      throw new ConfigError('CORS_ALLOWED_ORIGINS', `has "${origin}"; give scheme://host[:port] with no path`);
+    }
+  }
+  return origins.map((origin) => origin.replace(/\/$/, ''));
+}
+
+/**
+ * SECRET_KEY from the environment, or one generated once into the data folder (mode 0600)
+ * so that tokens sealed with it survive restarts without any set-up.
+ */
+export function resolveSecretKey(raw: string | undefined, dataDir: string): string {
+  if (raw !== undefined && raw.trim() !== '') {
+    if (raw.length < 32) throw new ConfigError('SECRET_KEY', 'must be at least 32 characters long');
+    return raw;
+  }
+  const file = resolve(dataDir, 'secret_key');
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored.length >= 32) return stored;
+    throw new ConfigError('SECRET_KEY', `is not set and ${file} holds no usable key; delete it or set SECRET_KEY`);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const generated = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${generated}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return generated;
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const database = parseDatabaseUrl(env.DATABASE_URL, cwd);
+  const dataDir = database.dialect === 'sqlite' && database.path !== ':memory:'
+    ? dirname(database.path)
+    : resolve(cwd, 'data');
+  const logLevel = (env.LOG_LEVEL ?? 'info').trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  const allowedHosts = parseList(env.ALLOWED_HOSTS, ['127.0.0.1', 'localhost']).map((host) => host.toLowerCase());
+  if (allowedHosts.length === 0) throw new ConfigError('ALLOWED_HOSTS', 'must name at least one host (or *)');
+  const redisUrl = env.REDIS_URL?.trim() || null;
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError('REDIS_URL', `must start with redis:// or rediss://, got "${redisUrl}"`);
+  }
+  const webRootRaw = env.WEB_ROOT;
+  return {
+    database,
+    host: (env.HOST ?? '').trim() || '127.0.0.1',
+    port: parseInteger('PORT', env.PORT, 8000, 0, 65535),
+    allowedHosts,
+    corsAllowedOrigins: parseOrigins(env.CORS_ALLOWED_ORIGINS),
+    secretKey: resolveSecretKey(env.SECRET_KEY, dataDir),
+    logLevel: logLevel as LogLevel,
+    loginFailuresAllowed: parseInteger('LOGIN_FAILURES_ALLOWED', env.LOGIN_FAILURES_ALLOWED, 20, 0, 1_000_000),
+    loginThrottleWindowSeconds: parseInteger('LOGIN_THROTTLE_WINDOW', env.LOGIN_THROTTLE_WINDOW, 300, 1, 86_400),
+    redisUrl,
+    webRoot: webRootRaw === undefined ? resolve(cwd, 'dist/web') : webRootRaw.trim() === '' ? null : resolve(cwd, webRootRaw),
+    bodyLimit: parseInteger('BODY_LIMIT', env.BODY_LIMIT, 2_621_440, 1024, 1_073_741_824),
+    trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
+  };
+}

@@ -1,0 +1,118 @@
+// The only module that imports the database drivers. It opens SQLite (better-sqlite3) or
+// PostgreSQL (pg) behind one Kysely<Database>, and offers prepare(): a query built once
+// with Kysely, then run as a driver-level prepared statement. The per-request paths (token
+// check, product reads) use it, so they neither rebuild SQL nor re-plan it.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Compilable } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.js';
+import type { Database } from './database.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A statement prepared once; each call binds new parameters in order. */
+export type PreparedQuery<Row> = (parameters: readonly unknown[]) => Promise<Row[]>;
+
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly dialect: Dialect;
+  prepare<Row>(name: string, query: Compilable<Row>): PreparedQuery<Row>;
+  close(): Promise<void>;
+}
+
+// better-sqlite3 binds numbers, strings, bigints, buffers and null, not booleans.
+function sqliteValue(value: unknown): unknown {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+function sqliteParameters(parameters: readonly unknown[]): unknown[] {
+  return parameters.map(sqliteValue);
+}
+
+function openSqlite(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  // WAL lets the CLI write while the server reads; NORMAL sync is durable in WAL mode
+  // except for the last transactions on power loss, Django's default trade-off too.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+
+  // Kysely sees a database whose statements accept booleans like every other driver.
+  const forKysely = {
+    close: () => sqlite.close(),
+    prepare: (sql: string) => {
+      const statement = sqlite.prepare(sql);
+      return {
+        reader: statement.reader,
+        all: (parameters: readonly unknown[]) => statement.all(...sqliteParameters(parameters)),
+        run: (parameters: readonly unknown[]) => statement.run(...sqliteParameters(parameters)),
+        iterate: (parameters: readonly unknown[]) => statement.iterate(...sqliteParameters(parameters)),
+      };
+    },
+  };
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: forKysely as never }) });
+
+  return {
+    kysely,
+    dialect: 'sqlite',
+    prepare<Row>(_name: string, query: Compilable<Row>): PreparedQuery<Row> {
+      const statement = sqlite.prepare(query.compile().sql);
+      if (statement.reader) {
+        return (parameters) => Promise.resolve(statement.all(...sqliteParameters(parameters)) as Row[]);
+      }
+      return (parameters) => {
+        statement.run(...sqliteParameters(parameters));
+        return Promise.resolve([]);
+      };
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
+
+const PG_INT8 = 20;
+const PG_TIMESTAMP = 1114;
+const PG_TIMESTAMPTZ = 1184;
+const PG_DATE = 1082;
+
+// ids and counts are bigint (int8): safe as numbers far beyond any real table. Timestamps
+// stay text (UTC, microseconds intact); a JavaScript Date would drop the microseconds.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === PG_INT8) return (value: string) => Number(value);
+    if (oid === PG_TIMESTAMP || oid === PG_TIMESTAMPTZ || oid === PG_DATE) return (value: string) => value;
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export function createPgPool(url: string, max = 10): pg.Pool {
+  return new pg.Pool({ connectionString: url, max, options: '-c TimeZone=UTC', types: pgTypes as never });
+}
+
+function openPostgres(url: string): Db {
+  const pool = createPgPool(url);
+  // An idle client's error (e.g. the server restarting) must not crash the process.
+  pool.on('error', () => {});
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kysely,
+    dialect: 'postgres',
+    prepare<Row>(name: string, query: Compilable<Row>): PreparedQuery<Row> {
+      const text = query.compile().sql;
+      // A named statement is parsed and planned once per connection, then only bound.
+      return async (parameters) => (await pool.query({ name, text, values: parameters as unknown[] })).rows as Row[];
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
+
+export function openDatabase(config: DatabaseConfig): Db {
+  return config.dialect === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url);
+}

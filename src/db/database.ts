@@ -1,0 +1,56 @@
+// Table types: one interface per table and one Database interface (Kysely's convention).
+// Column names are Django's (snake_case), the spelling DRF clients and Django databases
+// already use, so nothing maps names between layers.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** SQLite stores 0/1, PostgreSQL booleans; both read back as truthy values. */
+type Flag = ColumnType<boolean | number, boolean, boolean>;
+
+/** Django's auth_user, column for column. */
+export interface UserTable {
+  id: Generated<number>;
+  password: string;
+  last_login: string | null;
+  is_superuser: Flag;
+  username: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  is_staff: Flag;
+  is_active: Flag;
+  date_joined: string;
+}
+
+/**
+ * One token per user, as DRF's authtoken_token, but never readable: `key_digest` is the
+ * SHA-256 of the key (what a request is looked up by) and `key_sealed` the key encrypted
+ * under SECRET_KEY (so login can hand back the same key, as DRF does).
+ */
+export interface TokenTable {
+  id: Generated<number>;
+  user_id: number;
+  key_digest: string;
+  key_sealed: string;
+  created: string;
+}
+
+export interface ProductTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  /** Exact decimal(10,2): TEXT on SQLite, numeric on PostgreSQL; a string in JavaScript. */
+  price: string;
+  created_at: string;
+}
+
+export interface Database {
+  auth_user: UserTable;
+  tessera_token: TokenTable;
+  product: ProductTable;
+}
+
+export type UserRow = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type UserUpdate = Updateable<UserTable>;
+export type TokenRow = Selectable<TokenTable>;
+export type ProductRow = Selectable<ProductTable>;

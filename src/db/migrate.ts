@@ -1,0 +1,39 @@
+// Kysely's Migrator over a static list: migrations ship inside the build, so `tessera
+// migrate` and `npm start` work from any folder. The Migrator reports instead of throwing;
+// migrateToLatest() turns a failure into one clear error.
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
+import * as m0001 from './migrations/0001_create_users_tokens_products.js';
+import type { Database } from './database.js';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_create_users_tokens_products': m0001,
+};
+
+const provider: MigrationProvider = {
+  async getMigrations() {
+    return MIGRATIONS;
+  },
+};
+
+export function createMigrator(db: Kysely<Database>): Migrator {
+  return new Migrator({ db, provider, migrationTableName: 'tessera_migration', migrationLockTableName: 'tessera_migration_lock' });
+}
+
+export class MigrationError extends Error {}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const { error, results } = await createMigrator(db).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result: MigrationResult) => result.status === 'Error');
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new MigrationError(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`);
+  }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+/** Names of migrations that exist but are not applied yet. */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const migrations = await createMigrator(db).getMigrations();
+  return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}

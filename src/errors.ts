@@ -1,0 +1,138 @@
+// One error type for everything a handler can refuse, and the one error handler that
+// writes DRF's bodies. DRF's exception family (rest_framework/exceptions.py) maps to
+// ApiError codes; the handler also turns Fastify's own errors (body too large, bad
+// content length, malformed URL) into DRF-shaped JSON so nothing ever answers a bare 500.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export type ErrorBody = Record<string, unknown> | unknown[];
+
+/** Field errors keyed by field name, each a list of messages (or nested errors). */
+export type FieldErrors = Record<string, unknown>;
+
+export type ApiErrorCode =
+  | 'parse_error'
+  | 'invalid'
+  | 'authentication_failed'
+  | 'not_authenticated'
+  | 'permission_denied'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'not_acceptable'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'throttled'
+  | 'bad_request'
+  | 'server_error';
+
+export class ApiError extends Error {
+  readonly statusCode: number;
+  readonly code: ApiErrorCode;
+  readonly body: ErrorBody;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(statusCode: number, code: ApiErrorCode, body: ErrorBody, headers: Record<string, string> = {}) {
+    super(typeof (body as { detail?: unknown }).detail === 'string' ? (body as { detail: string }).detail : code);
+    this.name = 'ApiError';
+    this.statusCode = statusCode;
+    this.code = code;
+    this.body = body;
+    this.headers = headers;
+  }
+}
+
+// The messages are DRF 3.14's, word for word.
+export const errors = {
+  parse(detail: string): ApiError {
+    return new ApiError(400, 'parse_error', { detail });
+  },
+  validation(fields: FieldErrors | unknown[]): ApiError {
+    return new ApiError(400, 'invalid', fields);
+  },
+  nonField(message: string): ApiError {
+    return new ApiError(400, 'invalid', { non_field_errors: [message] });
+  },
+  /** 401 with the challenge of the first authentication scheme (DRF's authenticate_header). */
+  authenticationFailed(detail: string, challenge: string | null): ApiError {
+    return challenge === null
+      ? new ApiError(403, 'authentication_failed', { detail })
+      : new ApiError(401, 'authentication_failed', { detail }, { 'www-authenticate': challenge });
+  },
+  notAuthenticated(challenge: string | null): ApiError {
+    const detail = 'Authentication credentials were not provided.';
+    return challenge === null
+      ? new ApiError(403, 'not_authenticated', { detail })
+      : new ApiError(401, 'not_authenticated', { detail }, { 'www-authenticate': challenge });
+  },
+  permissionDenied(detail = 'You do not have permission to perform this action.'): ApiError {
+    return new ApiError(403, 'permission_denied', { detail });
+  },
+  notFound(detail = 'Not found.'): ApiError {
+    return new ApiError(404, 'not_found', { detail });
+  },
+  methodNotAllowed(method: string): ApiError {
+    return new ApiError(405, 'method_not_allowed', { detail: `Method "${method}" not allowed.` });
+  },
+  notAcceptable(): ApiError {
+    return new ApiError(406, 'not_acceptable', { detail: 'Could not satisfy the request Accept header.' });
+  },
+  unsupportedMediaType(mediaType: string): ApiError {
+    return new ApiError(415, 'unsupported_media_type', { detail: `Unsupported media type "${mediaType}" in request.` });
+  },
+  payloadTooLarge(limit: number): ApiError {
+    return new ApiError(413, 'payload_too_large', { detail: `Request body is larger than the limit of ${limit} bytes.` });
+  },
+  throttled(waitSeconds: number): ApiError {
+    const wait = Math.max(1, Math.ceil(waitSeconds));
+    const unit = wait === 1 ? 'second' : 'seconds';
+    return new ApiError(
+      429,
+      'throttled',
+      { detail: `Request was throttled. Expected available in ${wait} ${unit}.` },
+      { 'retry-after': String(wait) },
+    );
+  },
+  badRequest(detail: string): ApiError {
+    return new ApiError(400, 'bad_request', { detail });
+  },
+  serverError(): ApiError {
+    return new ApiError(500, 'server_error', { detail: 'A server error occurred.' });
+  },
+};
+
+/** Fastify's own error codes that are the client's fault, mapped to DRF-style answers. */
+function fromFastifyError(error: FastifyError, bodyLimit: number): ApiError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.payloadTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.badRequest(error.message);
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_ASYNC_CONSTRAINT':
+      return errors.badRequest('Malformed request URL.');
+    default:
+      break;
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new ApiError(error.statusCode, 'bad_request', { detail: error.message });
+  }
+  return null;
+}
+
+export function toApiError(error: unknown, bodyLimit: number): ApiError {
+  if (error instanceof ApiError) return error;
+  const mapped = fromFastifyError(error as FastifyError, bodyLimit);
+  return mapped ?? errors.serverError();
+}
+
+export function registerErrorHandler(app: FastifyInstance, options: { bodyLimit: number }): void {
+  app.setErrorHandler(function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+    const apiError = toApiError(error, options.bodyLimit);
+    if (apiError.statusCode >= 500) {
+      request.log.error({ err: error }, 'unhandled error');
+    }
+    reply.code(apiError.statusCode).headers(apiError.headers);
+    return reply.sendApiBody(apiError.body);
+  });
+}

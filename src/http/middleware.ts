@@ -1,0 +1,76 @@
+// What Django's middleware does before and around every view:
+//   CORS (django-cors-headers): a preflight is answered at once, before the Host check and
+//     before authentication; other responses get Access-Control-Allow-Origin for an
+//     allowed Origin, and always Vary: Origin.
+//   Host (CommonMiddleware + ALLOWED_HOSTS): any other Host is 400.
+//   Security headers (SecurityMiddleware, XFrameOptionsMiddleware).
+//   Not found: Django's HTML 404 page (DEBUG = False).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+export interface MiddlewareOptions {
+  readonly allowedHosts: readonly string[];
+  readonly corsAllowedOrigins: readonly string[];
+}
+
+// django-cors-headers' defaults (CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS).
+const CORS_ALLOW_HEADERS = 'accept, accept-encoding, authorization, content-type, dnt, origin, user-agent, x-csrftoken, x-requested-with';
+const CORS_ALLOW_METHODS = 'DELETE, GET, OPTIONS, PATCH, POST, PUT';
+const CORS_MAX_AGE = '86400';
+
+function djangoErrorPage(title: string, message: string): string {
+  return `\n<!doctype html>\n<html lang="en">\n<head>\n  <title>${title}</title>\n</head>\n<body>\n  <h1>${title}</h1><p>${message}</p>\n</body>\n</html>\n`;
+}
+
+export const NOT_FOUND_PAGE = djangoErrorPage('Not Found', 'The requested resource was not found on this server.');
+const BAD_REQUEST_PAGE = djangoErrorPage('Bad Request (400)', '');
+
+/** Django's split_domain_port + validate_host: the host name, lower-cased, port and trailing dot removed. */
+export function hostAllowed(hostHeader: string | undefined, allowedHosts: readonly string[]): boolean {
+  if (hostHeader === undefined) return true; // HTTP/1.0 without Host: Django uses SERVER_NAME
+  const host = hostHeader.toLowerCase();
+  if (!/^([a-z0-9.-]+|\[[a-f0-9:.]+\])(:\d+)?$/.test(host)) return false;
+  let domain = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  if (domain.endsWith('.')) domain = domain.slice(0, -1);
+  return allowedHosts.some((pattern) =>
+    pattern === '*'
+    || pattern === domain
+    || (pattern.startsWith('.') && (domain.endsWith(pattern) || domain === pattern.slice(1))));
+}
+
+export const middlewarePlugin = fp(
+  async function middleware(app: FastifyInstance, options: MiddlewareOptions) {
+    const allowedOrigins = new Set(options.corsAllowedOrigins);
+    const allowedHosts = options.allowedHosts;
+
+    app.addHook('onRequest', function cors(request: FastifyRequest, reply: FastifyReply, done: () => void) {
+      const origin = request.headers.origin;
+      const allowed = origin !== undefined && allowedOrigins.has(origin);
+      reply.header('vary', 'Origin');
+      if (allowed) reply.header('access-control-allow-origin', origin);
+      if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
+        if (allowed) {
+          reply.header('access-control-allow-headers', CORS_ALLOW_HEADERS);
+          reply.header('access-control-allow-methods', CORS_ALLOW_METHODS);
+          reply.header('access-control-max-age', CORS_MAX_AGE);
+        }
+        reply.code(200).header('content-type', 'text/html; charset=utf-8').send('');
+        return;
+      }
+      done();
+    });
+
+    app.addHook('onRequest', function hostAndSecurityHeaders(request: FastifyRequest, reply: FastifyReply, done: () => void) {
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'same-origin');
+      if (!hostAllowed(request.headers.host, allowedHosts)) {
+        request.log.warn({ host: request.headers.host }, 'Invalid HTTP_HOST header; add it to ALLOWED_HOSTS if it is yours');
+        reply.code(400).header('content-type', 'text/html').send(BAD_REQUEST_PAGE);
+        return;
+      }
+      reply.header('x-frame-options', 'DENY');
+      done();
+    });
+  },
+  { name: 'tessera-middleware' },
+);

@@ -1,0 +1,214 @@
+// DRF's serializer fields, as far as Tessera's resources use them: CharField and
+// DecimalField with their exact checks, order and messages (rest_framework/fields.py,
+// 3.14), and the Serializer loop that collects one list of messages per field.
+import type { RequestData } from '../http/body.js';
+import { UploadedFile } from '../http/body.js';
+import { PyNumber, pythonTypeName, type PyJson, type PyJsonObject } from '../http/python-json.js';
+import { errors } from '../errors.js';
+
+/** A value as a field receives it; `undefined` means the key was not sent. */
+export type Incoming = PyJson | UploadedFile | undefined;
+
+export class FieldError extends Error {
+  constructor(readonly messages: string[]) {
+    super(messages.join(' '));
+  }
+}
+
+export interface Field<T> {
+  readonly required: boolean;
+  /** Converts and validates one incoming value, or throws FieldError. */
+  parse(value: Exclude<Incoming, undefined>): T;
+}
+
+const REQUIRED = 'This field is required.';
+const NULL = 'This field may not be null.';
+
+// Python's str.isspace() set, which str.strip() removes (JavaScript's trim() differs).
+const PY_WHITESPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PY_STRIP = new RegExp(`^[${PY_WHITESPACE}]+|[${PY_WHITESPACE}]+$`, 'g');
+
+export function pyStrip(text: string): string {
+  return text.replace(PY_STRIP, '');
+}
+
+/** Python's str() of a value a field may be handed. */
+function pyStr(value: Exclude<Incoming, undefined>): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof PyNumber) return value.text;
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (value === null) return 'None';
+  if (value instanceof UploadedFile) return value.name;
+  return Array.isArray(value) ? '[...]' : '{...}';
+}
+
+function codePointLength(text: string): number {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // A well-formed surrogate pair is one code point, as Python counts.
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    length++;
+  }
+  return length;
+}
+
+function firstLoneSurrogate(text: string): number | null {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      return code;
+    }
+    if (code >= 0xdc00 && code <= 0xdfff) return code;
+  }
+  return null;
+}
+
+export interface CharFieldOptions {
+  readonly required?: boolean;
+  readonly maxLength?: number;
+  readonly allowBlank?: boolean;
+  readonly trimWhitespace?: boolean;
+}
+
+export function charField(options: CharFieldOptions = {}): Field<string> {
+  const { required = true, maxLength, allowBlank = false, trimWhitespace = true } = options;
+  return {
+    required,
+    parse(value) {
+      if (value === null) throw new FieldError([NULL]);
+      // CharField.run_validation: blank is judged before the type.
+      if (value === '' || (trimWhitespace && pyStrip(pyStr(value)) === '')) {
+        if (!allowBlank) throw new FieldError(['This field may not be blank.']);
+        return '';
+      }
+      if (typeof value !== 'string' && !(value instanceof PyNumber)) throw new FieldError(['Not a valid string.']);
+      const text = trimWhitespace ? pyStrip(pyStr(value)) : pyStr(value);
+      const messages: string[] = [];
+      if (maxLength !== undefined && codePointLength(text) > maxLength) {
+        messages.push(`Ensure this field has no more than ${maxLength} characters.`);
+      }
+      if (text.includes('\0')) messages.push('Null characters are not allowed.');
+      const surrogate = firstLoneSurrogate(text);
+      if (surrogate !== null) {
+        messages.push(`Surrogate characters are not allowed: U+${surrogate.toString(16).toUpperCase()}.`);
+      }
+      if (messages.length > 0) throw new FieldError(messages);
+      return text;
+    },
+  };
+}
+
+// Python's Decimal() syntax (ASCII digits; underscores between digits as PEP 515 allows).
+const DIGITS = '\\d(?:_?\\d)*';
+const DECIMAL_SYNTAX = new RegExp(`^([+-]?)(?:(${DIGITS})(?:\\.(${DIGITS})?)?|\\.(${DIGITS}))(?:[eE]([+-]?${DIGITS}))?$`);
+const SPECIAL_DECIMAL = /^[+-]?(?:inf(?:inity)?|s?nan\d*)$/i;
+
+export interface DecimalFieldOptions {
+  readonly required?: boolean;
+  readonly maxDigits: number;
+  readonly decimalPlaces: number;
+}
+
+/** A validated decimal as its canonical string with exactly `decimalPlaces` places. */
+export function decimalField(options: DecimalFieldOptions): Field<string> {
+  const { required = true, maxDigits, decimalPlaces } = options;
+  const maxWholeDigits = maxDigits - decimalPlaces;
+  const invalid = (): FieldError => new FieldError(['A valid number is required.']);
+  return {
+    required,
+    parse(value) {
+      if (value === null) throw new FieldError([NULL]);
+      if (typeof value !== 'string' && !(value instanceof PyNumber)) throw invalid();
+      const text = pyStrip(pyStr(value));
+      if (codePointLength(text) > 1000) throw new FieldError(['String value too large.']);
+      if (SPECIAL_DECIMAL.test(text)) throw invalid();
+      const match = DECIMAL_SYNTAX.exec(text);
+      if (match === null) throw invalid();
+      const [, sign = '', intPart = '', fracPartA, fracPartB, exponentPart] = match;
+      const fraction = (fracPartA ?? fracPartB ?? '').replace(/_/g, '');
+      const coefficient = (intPart.replace(/_/g, '') + fraction).replace(/^0+(?=\d)/, '');
+      const exponent = Number(exponentPart?.replace(/_/g, '') ?? '0') - fraction.length;
+      if (!Number.isFinite(exponent)) throw invalid();
+      // DRF's validate_precision, from Decimal.as_tuple() (digits, exponent).
+      const digitCount = coefficient.length;
+      let totalDigits: number;
+      let wholeDigits: number;
+      let places: number;
+      if (exponent >= 0) {
+        totalDigits = digitCount + exponent;
+        wholeDigits = totalDigits;
+        places = 0;
+      } else if (digitCount > -exponent) {
+        totalDigits = digitCount;
+        wholeDigits = digitCount + exponent;
+        places = -exponent;
+      } else {
+        totalDigits = -exponent;
+        wholeDigits = 0;
+        places = totalDigits;
+      }
+      if (totalDigits > maxDigits) throw new FieldError([`Ensure that there are no more than ${maxDigits} digits in total.`]);
+      if (places > decimalPlaces) throw new FieldError([`Ensure that there are no more than ${decimalPlaces} decimal places.`]);
+      if (wholeDigits > maxWholeDigits) {
+        throw new FieldError([`Ensure that there are no more than ${maxWholeDigits} digits before the decimal point.`]);
+      }
+      // Quantize to exactly `decimalPlaces` places; exact, as the checks bound the size.
+      const scaled = BigInt(coefficient) * 10n ** BigInt(exponent + decimalPlaces);
+      const digits = scaled.toString().padStart(decimalPlaces + 1, '0');
+      const whole = digits.slice(0, digits.length - decimalPlaces);
+      const fractionOut = digits.slice(digits.length - decimalPlaces);
+      const negative = sign === '-' && scaled !== 0n;
+      return `${negative ? '-' : ''}${whole}${decimalPlaces > 0 ? `.${fractionOut}` : ''}`;
+    },
+  };
+}
+
+function incomingValue(data: RequestData, name: string): Incoming {
+  if (data.kind === 'form') return data.value.get(name);
+  const object = data.value as PyJsonObject;
+  return Object.prototype.hasOwnProperty.call(object, name) ? object[name] : undefined;
+}
+
+export type Fields = Record<string, Field<unknown>>;
+export type Parsed<F extends Fields> = { [K in keyof F]?: F[K] extends Field<infer T> ? T : never };
+
+/**
+ * Serializer.run_validation: the body must be a dictionary, then every writable field is
+ * validated and all errors are reported together, one list per field, in field order.
+ */
+export function validateData<F extends Fields>(fields: F, data: RequestData, options: { partial: boolean }): Parsed<F> {
+  if (data.kind === 'json') {
+    const value = data.value;
+    if (value === null) throw errors.nonField('No data provided');
+    if (typeof value !== 'object' || Array.isArray(value) || value instanceof PyNumber) {
+      throw errors.nonField(`Invalid data. Expected a dictionary, but got ${pythonTypeName(value)}.`);
+    }
+  }
+  const result: Record<string, unknown> = {};
+  const fieldErrors: Record<string, string[]> = {};
+  for (const [name, field] of Object.entries(fields)) {
+    const incoming = incomingValue(data, name);
+    if (incoming === undefined) {
+      if (!options.partial && field.required) fieldErrors[name] = [REQUIRED];
+      continue;
+    }
+    try {
+      result[name] = field.parse(incoming);
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      fieldErrors[name] = error.messages;
+    }
+  }
+  if (Object.keys(fieldErrors).length > 0) throw errors.validation(fieldErrors);
+  return result as Parsed<F>;
+}

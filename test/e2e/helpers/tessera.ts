@@ -1,0 +1,80 @@
+/**
+ * Starts Tessera as `npm start` would (`node dist/main.js`) on a fresh SQLite file and a
+ * free port, and stops it again. Each test file gets its own server and database.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ensureBuilt } from './build.js';
+import { ROOT } from './paths.js';
+import { freePort } from './ports.js';
+import { stopProcess, waitForLine } from './process.js';
+
+const run = promisify(execFile);
+
+export interface UserOptions {
+  staff?: boolean;
+  inactive?: boolean;
+}
+
+/** What the browser tests need from a server, whichever server it is. */
+export interface TestServer {
+  /** Where the browser opens the client, e.g. http://127.0.0.1:41234 */
+  appUrl: string;
+  /** Where the API lives (the same origin for Tessera). */
+  apiUrl: string;
+  createUser(username: string, password: string, options?: UserOptions): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** CORS_ALLOWED_ORIGINS, comma-separated. */
+  corsAllowedOrigins?: string;
+  /** Reference mode only: skip building and serving the client (API-only tests). */
+  withoutClient?: boolean;
+}
+
+export async function startTessera(options: StartOptions = {}): Promise<TestServer> {
+  ensureBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: join(dir, 'db.sqlite3'),
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    SECRET_KEY: 'e2e-only-not-secret-'.padEnd(64, 'x'),
+    LOG_LEVEL: 'warn',
+    ALLOWED_HOSTS: '127.0.0.1,localhost',
+    CORS_ALLOWED_ORIGINS: options.corsAllowedOrigins ?? 'http://localhost:5173,http://127.0.0.1:5173',
+  };
+  const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    await waitForLine(child, new RegExp(origin.replace(/[.]/g, '\\.')), 30_000);
+  } catch (error) {
+    await stopProcess(child);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  // Keep draining the pipes so a chatty server never blocks on a full buffer.
+  child.stdout?.resume();
+  child.stderr?.resume();
+
+  return {
+    appUrl: origin,
+    apiUrl: origin,
+    async createUser(username: string, password: string, userOptions: UserOptions = {}): Promise<void> {
+      const args = ['bin/tessera.js', 'user', 'set', username, '--password', password];
+      if (userOptions.staff) args.push('--staff');
+      if (userOptions.inactive) args.push('--inactive');
+      await run(process.execPath, args, { cwd: ROOT, env });
+    },
+    async stop(): Promise<void> {
+      await stopProcess(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * Sign in: username and password against `POST /api/token-auth/`.
+ *
+ * The server's messages are shown as they come: field errors ("This field may not be
+ * blank.") beside their field, `non_field_errors` ("Unable to log in with provided
+ * credentials.") above the form. "Remember me" picks localStorage over sessionStorage
+ * (see api/token-store.ts and web/README.md for the trade-off).
+ */
+import { useId, useRef, useState } from 'react';
+import type { FormEvent, ReactElement } from 'react';
+import { ApiError } from '../api/errors.ts';
+import { useAuth } from '../auth/auth-context.tsx';
+import { Logo } from '../components/app-shell.tsx';
+import { TextField } from '../components/field.tsx';
+import { FormAlert } from '../components/form-alert.tsx';
+import { Notice } from '../components/notice.tsx';
+import { PageHeading } from '../components/page-heading.tsx';
+import { useFocusRequest } from '../lib/use-focus-request.ts';
+
+const FIELDS = ['username', 'password'] as const;
+
+export function LoginPage(): ReactElement {
+  const { signIn, notice } = useAuth();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [remember, setRemember] = useState(false);
+  const [showPassword, setShowPassword] = useState(false);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const rememberHintId = useId();
+
+  const usernameRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const alertRef = useRef<HTMLDivElement>(null);
+  const requestFocus = useFocusRequest();
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>): Promise<void> {
+    event.preventDefault();
+    if (pending) return;
+    setPending(true);
+    setError(null);
+    try {
+      // Sent as typed: the server trims the username and reports blank fields itself.
+      // The router sees the new session and moves on to `?next=` (or the products page).
+      await signIn({ username, password }, { remember });
+    } catch (caught) {
+      const apiError = caught instanceof ApiError ? caught : new ApiError({ status: 0, detail: String(caught) });
+      setError(apiError);
+      setPending(false);
+      // The first field the server complained about, else the message above the form.
+      requestFocus(() => {
+        if (apiError.messagesFor('username').length > 0) return usernameRef.current;
+        if (apiError.messagesFor('password').length > 0) return passwordRef.current;
+        return alertRef.current;
+      });
+    }
+  }
+
+  const formMessages = error ? [...error.formMessages, ...error.messagesOutside(FIELDS)] : [];
+
+  return (
+    <div className="auth-layout">
+      <main id="main" className="auth-card">
+        <div className="auth-card__brand">
+          <Logo />
+          <span>Tessera</span>
+        </div>
+        <PageHeading>Sign in</PageHeading>
+        <p className="muted auth-card__lead">Use your Tessera account to manage products.</p>
+        <Notice tone={notice?.reason === 'session-ended' ? 'warning' : 'info'}>{error ? null : notice?.message}</Notice>
+        <FormAlert alertRef={alertRef} messages={formMessages} />
+        <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-label="Sign in">
+          <TextField
+            label="Username"
+            name="username"
+            value={username}
+            onChange={setUsername}
+            errors={error?.messagesFor('username')}
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            inputRef={usernameRef}
+          />
+          <div className="password-row">
+            <TextField
+              label="Password"
+              name="password"
+              type={showPassword ? 'text' : 'password'}
+              value={password}
+              onChange={setPassword}
+              errors={error?.messagesFor('password')}
+              autoComplete="current-password"
+              inputRef={passwordRef}
+            />
+            <button
+              type="button"
+              className="button button--ghost button--small password-row__toggle"
+              aria-pressed={showPassword}
+              onClick={() => setShowPassword((shown) => !shown)}
+            >
+              {showPassword ? 'Hide password' : 'Show password'}
+            </button>
+          </div>
+          <div className="checkbox">
+            <input
+              id="remember"
+              type="checkbox"
+              name="remember"
+              checked={remember}
+              onChange={(event) => setRemember(event.target.checked)}
+              aria-describedby={rememberHintId}
+            />
+            <div>
+              <label htmlFor="remember">Remember me</label>
+              <p className="field__hint" id={rememberHintId}>
+                Stay signed in on this device after closing the browser. Leave unchecked on a shared computer.
+              </p>
+            </div>
+          </div>
+          <button type="submit" className="button button--primary button--block" disabled={pending} aria-busy={pending || undefined}>
+            {pending ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * The pages of the app, in one table. A page plugs in by adding an entry: its path, the
+ * title for the browser tab, who may see it, and (optionally) a label in the main
+ * navigation. The admin pages of a later issue go here too, with their own `access`.
+ */
+import type { ReactElement } from 'react';
+import type { Session } from './api/token-store.ts';
+import { LoginPage } from './pages/login-page.tsx';
+import { ProductsPage } from './pages/products-page.tsx';
+
+export type Access =
+  /** Anyone; shown in the bare layout (no header). */
+  | 'public'
+  /** Only without a session (the login page); a signed-in user goes on to `next`. */
+  | 'signed-out'
+  /** Needs a session; otherwise the user is sent to /login?next=<this path>. */
+  | 'signed-in';
+
+export interface RouteDefinition {
+  /** `/products` or a pattern like `/products/:id`. */
+  path: string;
+  title: string;
+  access: Access;
+  render(params: Record<string, string>): ReactElement;
+  /** A link in the header of signed-in pages. */
+  nav?: { label: string; visible?(session: Session): boolean };
+}
+
+export const HOME_PATH = '/products';
+export const LOGIN_PATH = '/login';
+
+export const routes: readonly RouteDefinition[] = [
+  { path: LOGIN_PATH, title: 'Sign in', access: 'signed-out', render: () => <LoginPage /> },
+  {
+    path: '/products',
+    title: 'Products',
+    access: 'signed-in',
+    render: () => <ProductsPage />,
+    nav: { label: 'Products' },
+  },
+];
