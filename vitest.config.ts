@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 // end-to-end tests in Debian's Chromium against a started server.
 export default defineConfig({
   test: {
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       {
         test: {

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 
 export type DatabaseConfig =
   | { readonly dialect: 'sqlite'; readonly path: string }
-  | { readonly dialect: 'postgres'; readonly url: string };
+  | { readonly dialect: 'postgres'; readonly url: string; readonly schema?: string };
 
 export interface Config {
   readonly database: DatabaseConfig;

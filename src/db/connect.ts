@@ -90,12 +90,15 @@ const pgTypes = {
   },
 };
 
-export function createPgPool(url: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, options: '-c TimeZone=UTC', types: pgTypes as never });
+export function createPgPool(url: string, options: { max?: number; schema?: string } = {}): pg.Pool {
+  // Every session in UTC; a schema (tests use one each) goes first on the search path.
+  const settings = ['-c TimeZone=UTC'];
+  if (options.schema !== undefined) settings.push(`-c search_path=${options.schema}`);
+  return new pg.Pool({ connectionString: url, max: options.max ?? 10, options: settings.join(' '), types: pgTypes as never });
 }
 
-function openPostgres(url: string): Db {
-  const pool = createPgPool(url);
+function openPostgres(url: string, schema: string | undefined): Db {
+  const pool = createPgPool(url, { schema });
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => {});
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -114,5 +117,5 @@ function openPostgres(url: string): Db {
 }
 
 export function openDatabase(config: DatabaseConfig): Db {
-  return config.dialect === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url);
+  return config.dialect === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url, config.schema);
 }

@@ -98,9 +98,10 @@ const EMPTY_FORM: RequestData = { kind: 'form', value: new FormData(new Map()) }
  * parser whose media type matches, or 415 naming the Content-Type exactly as sent.
  */
 export async function readRequestData(request: FastifyRequest, parsers: readonly Parser[]): Promise<RequestData> {
-  const contentType = request.headers['content-type'];
   const body = request.body;
   const hasBody = Buffer.isBuffer(body) && body.length > 0;
+  // A body without a Content-Type is refused as media type "" (DRF reads a missing header as '').
+  const contentType = request.headers['content-type'] ?? (hasBody ? '' : undefined);
   if (!hasBody || contentType === undefined) {
     if (contentType !== undefined) {
       const mediaType = parseMediaType(contentType);

@@ -59,7 +59,7 @@ function utf8Error(bytes: Uint8Array, start: number, end: number, reason: string
   return new PyJsonError(`'utf-8' codec can't decode bytes in position ${start}-${end}: ${reason}`);
 }
 
-/** Strict UTF-8 decoding with CPython's error messages. */
+/** Strict UTF-8 decoding with CPython's error messages (as DRF's JSONParser decodes). */
 export function decodeUtf8Strictly(bytes: Uint8Array): string {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   try {
@@ -91,7 +91,9 @@ export function decodeUtf8Strictly(bytes: Uint8Array): string {
     }
     for (let k = 1; k <= need; k++) {
       const position = i + k;
-      if (position >= bytes.length) throw utf8Error(bytes, i, bytes.length - 1, 'unexpected end of data');
+      // DRF decodes through a codecs StreamReader, which keeps an incomplete sequence at the
+      // very end for more input that never comes: those bytes are silently dropped.
+      if (position >= bytes.length) return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(0, i));
       const c = bytes[position]!;
       const lo = k === 1 ? low : 0x80;
       const hi = k === 1 ? high : 0xbf;

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, newContext, screenshot } from './helpers/browser.js';
+import { collectPageErrors, launchBrowser, newContext, PHONE, screenshot } from './helpers/browser.js';
 import { signIn, storedToken, submitLogin, waitForFocus } from './helpers/flows.js';
 import { startServer, TARGET } from './helpers/target.js';
 import type { TestServer } from './helpers/target.js';
@@ -53,15 +53,17 @@ describe(`login (${TARGET})`, () => {
     await expect(page.getByLabel('Password', { exact: true }).getAttribute('type')).resolves.toBe('password');
     await expect(page.getByLabel('Remember me').isChecked()).resolves.toBe(false);
     await screenshot(page, 'login-01-empty');
+    await page.setViewportSize(PHONE);
+    await screenshot(page, 'login-01-empty-phone');
     expect(unexpectedErrors()).toEqual([]);
   });
 
   it('shows the field messages beside blank fields and focuses the first', async () => {
     await page.goto(`${server.appUrl}/login`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-
     const username = page.getByLabel('Username');
     await expect(username.getAttribute('aria-invalid')).resolves.toBe(null);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
     await page.getByText('This field may not be blank.').first().waitFor();
     await expect(username.getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(page.getByLabel('Password', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');

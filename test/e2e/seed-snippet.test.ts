@@ -14,6 +14,10 @@ import { serveHtml } from './helpers/static-server.js';
 import type { StaticServer } from './helpers/static-server.js';
 import { startServer, TARGET } from './helpers/target.js';
 import type { TestServer } from './helpers/target.js';
+import type { PageWindow } from './helpers/page-globals.js';
+
+/** The page's own global: the seed's `run()` defined by the snippet's <script>. */
+declare const window: PageWindow & { run(username: string, password: string): Promise<unknown> };
 
 let server: TestServer;
 let browser: Browser;
@@ -92,7 +96,7 @@ describe(`the seed's client code across origins (${TARGET})`, () => {
   it('gets the token and the products from a page on an allowed origin', async () => {
     const page = await context.newPage();
     await page.goto(`${allowedOrigin}/`);
-    const result = await page.evaluate(() => (window as unknown as { run: (u: string, p: string) => Promise<unknown> }).run('mamun', '12345mamun'));
+    const result = await page.evaluate(() => window.run('mamun', '12345mamun'));
     expect(result).toEqual({
       token: expect.stringMatching(/^[0-9a-f]{40}$/),
       products: [
@@ -113,7 +117,7 @@ describe(`the seed's client code across origins (${TARGET})`, () => {
     await page.goto(`${otherPage.origin}/`);
     const outcome = await page.evaluate(async () => {
       try {
-        await (window as unknown as { run: (u: string, p: string) => Promise<unknown> }).run('mamun', '12345mamun');
+        await window.run('mamun', '12345mamun');
         return 'read the answer';
       } catch (error) {
         return (error as Error).name;

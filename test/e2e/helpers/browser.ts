@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DOCS_SCREENSHOT_DIR, SCREENSHOT_DIR } from './paths.js';
+import type { PageDocument } from './page-globals.js';
+
+declare const document: PageDocument;
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -50,9 +53,11 @@ export async function newContext(browser: Browser, options: ContextOptions = {})
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  // Let fonts settle and transitions finish before the picture.
+  // Let fonts settle before the picture. A modal's backdrop covers the viewport only, so
+  // with a dialog open the picture is of the viewport, else of the whole page.
   await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+  const modalOpen = await page.evaluate(() => document.querySelector('dialog[open]') !== null);
+  await page.screenshot({ path, fullPage: !modalOpen, animations: 'disabled' });
   return path;
 }
 

@@ -1,4 +1,8 @@
 import type { Locator, Page } from 'playwright-core';
+import type { PageDocument, PageWindow } from './page-globals.js';
+
+declare const document: PageDocument;
+declare const window: PageWindow;
 
 export interface SignInOptions {
   remember?: boolean;

@@ -118,7 +118,7 @@ export function ProductsPage(): ReactElement {
       <div className="page-head">
         <div>
           <PageHeading headingRef={headingRef}>Products</PageHeading>
-          {state.status === 'ready' ? (
+          {state.status === 'ready' && products.length > 0 ? (
             <p className="muted page-head__meta">{countLabel(products.length, 'product', 'products')}</p>
           ) : null}
         </div>
@@ -133,7 +133,7 @@ export function ProductsPage(): ReactElement {
       </Notice>
 
       {state.status === 'loading' ? (
-        <div className="panel panel--center" aria-busy="true">
+        <div className="panel panel--center" role="status" aria-busy="true">
           <span className="spinner" aria-hidden="true" />
           <p>Loading products…</p>
         </div>

@@ -1,0 +1,37 @@
+// ../shared/conformance, the DRF wire contract over HTTP, against a real Tessera server
+// (the compiled dist/main.js that `npm start` runs) on each database.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from './helpers/database.js';
+import { PROJECT_ROOT, startServer, type RunningServer } from './helpers/server.js';
+
+const SUITE = new URL('../../shared/conformance/run.mjs', import.meta.url).pathname;
+const run = promisify(execFile);
+
+describe.runIf(existsSync(SUITE)).each(DIALECTS)('conformance suite on %s', (dialect) => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer(dialect);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('passes every case', async () => {
+    const result = await run(process.execPath, [SUITE, '--base', server.baseUrl], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: server.env.DATABASE_URL,
+        SECRET_KEY: server.env.SECRET_KEY,
+        ADDUSER_CMD: 'node bin/tessera.js user set {username} --password {password} {flags}',
+      },
+      timeout: 600_000,
+    }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? ''}` }));
+    const failures = result.stdout.split('\n').filter((line) => line.startsWith('FAIL'));
+    expect(failures).toEqual([]);
+    expect(result.stdout).toMatch(/^\d+ passed, 0 failed$/m);
+  }, 600_000);
+});

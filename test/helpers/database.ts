@@ -1,0 +1,58 @@
+// Fresh databases for tests, on every dialect CI runs: SQLite in memory, and PostgreSQL
+// (127.0.0.1:5432, or TEST_POSTGRES_URL) in a schema with a random name, dropped after.
+// TEST_DATABASES=sqlite runs SQLite alone (never in CI: there both must run).
+import { randomBytes } from 'node:crypto';
+import type { DatabaseConfig } from '../../src/config.js';
+import { createPgPool, openDatabase, type Db } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+
+export type TestDialect = 'sqlite' | 'postgres';
+
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export const DIALECTS: TestDialect[] = (() => {
+  const wanted = (process.env.TEST_DATABASES ?? 'sqlite,postgres').split(',').map((name) => name.trim());
+  if (process.env.CI === 'true' && !wanted.includes('postgres')) {
+    throw new Error('CI runs the suite on SQLite and PostgreSQL; do not set TEST_DATABASES there');
+  }
+  return wanted.filter((name): name is TestDialect => name === 'sqlite' || name === 'postgres');
+})();
+
+export interface TestDatabase {
+  readonly db: Db;
+  readonly config: DatabaseConfig;
+  drop(): Promise<void>;
+}
+
+/** A migrated, empty database of the dialect; drop() closes and removes it. */
+export async function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const config: DatabaseConfig = { dialect: 'sqlite', path: ':memory:' };
+    const db = openDatabase(config);
+    await migrateToLatest(db.kysely);
+    return { db, config, drop: () => db.close() };
+  }
+  const schema = `tessera_test_${randomBytes(6).toString('hex')}`;
+  const admin = createPgPool(POSTGRES_URL, { max: 1 });
+  try {
+    await admin.query(`create schema ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  const config: DatabaseConfig = { dialect: 'postgres', url: POSTGRES_URL, schema };
+  const db = openDatabase(config);
+  await migrateToLatest(db.kysely);
+  return {
+    db,
+    config,
+    async drop() {
+      await db.close();
+      const cleanup = createPgPool(POSTGRES_URL, { max: 1 });
+      try {
+        await cleanup.query(`drop schema ${schema} cascade`);
+      } finally {
+        await cleanup.end();
+      }
+    },
+  };
+}
