@@ -2,7 +2,13 @@
 // (the first that recognizes the request wins), then the route's permission. It runs in
 // onRequest, before the body is read, so an unauthenticated body is never parsed.
 // The 401-or-403 decision lives here and nowhere else (DRF's APIView.permission_denied).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+//
+// The check is a route's own onRequest hook, bound to its policy when the route is
+// registered: a view runs it inside its DRF initial() hook, after content negotiation
+// (http/view.ts), and every other route with an access policy gets it as its first
+// onRequest hook. Nothing is looked up per request, and when every scheme answers
+// synchronously (a token looked up in SQLite), the check costs no promise.
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { errors, type ApiError } from '../errors.js';
 import type { Permission } from './permissions.js';
@@ -17,6 +23,8 @@ export interface AccessPolicy {
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: AccessPolicy;
+    /** The route runs checkAccess() itself (views do, after content negotiation). */
+    accessCheckedByRoute?: boolean;
   }
   interface FastifyRequest {
     user: AuthUser | null;
@@ -32,27 +40,80 @@ export function permissionDenied(request: FastifyRequest, policy: AccessPolicy, 
   return errors.permissionDenied(permission.message);
 }
 
-async function checkAccess(request: FastifyRequest): Promise<void> {
-  const policy = request.routeOptions.config.access;
-  if (policy === undefined) return;
-  for (const scheme of policy.authentication) {
-    const user = await scheme.authenticate(request);
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+function permissionRefusal(request: FastifyRequest, policy: AccessPolicy): ApiError | undefined {
+  return policy.permission.hasPermission({ user: request.user, method: request.method })
+    ? undefined
+    : permissionDenied(request, policy, policy.permission);
+}
+
+async function continueAsync(
+  request: FastifyRequest,
+  policy: AccessPolicy,
+  index: number,
+  pending: Promise<AuthUser | null>,
+): Promise<ApiError | undefined> {
+  const schemes = policy.authentication;
+  let user = await pending;
+  for (;;) {
     if (user !== null) {
       request.user = user;
-      request.authenticatedBy = scheme;
+      request.authenticatedBy = schemes[index]!;
+      break;
+    }
+    if (++index >= schemes.length) break;
+    user = await schemes[index]!.authenticate(request);
+  }
+  return permissionRefusal(request, policy);
+}
+
+/**
+ * Authenticates the request with the policy's schemes and checks its permission. Returns
+ * the refusal (401 or 403) or undefined, or a promise of either when a scheme answered
+ * with a promise; throws what a scheme throws (DRF's AuthenticationFailed).
+ */
+export function checkAccess(request: FastifyRequest, policy: AccessPolicy): ApiError | undefined | Promise<ApiError | undefined> {
+  const schemes = policy.authentication;
+  for (let index = 0; index < schemes.length; index++) {
+    const user = schemes[index]!.authenticate(request);
+    if (isPromise(user)) return continueAsync(request, policy, index, user);
+    if (user !== null) {
+      request.user = user;
+      request.authenticatedBy = schemes[index]!;
       break;
     }
   }
-  if (!policy.permission.hasPermission({ user: request.user, method: request.method })) {
-    throw permissionDenied(request, policy, policy.permission);
-  }
+  return permissionRefusal(request, policy);
+}
+
+/** checkAccess() as an onRequest hook for one policy. */
+export function accessHook(policy: AccessPolicy): onRequestHookHandler {
+  return function checkRouteAccess(request, _reply, done) {
+    let refusal: ApiError | undefined | Promise<ApiError | undefined>;
+    try {
+      refusal = checkAccess(request, policy);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (isPromise(refusal)) refusal.then((error) => done(error), done);
+    else done(refusal);
+  };
 }
 
 export const accessPlugin = fp(
   async function access(app: FastifyInstance) {
     app.decorateRequest('user', null);
     app.decorateRequest('authenticatedBy', null);
-    app.addHook('onRequest', checkAccess);
+    app.addHook('onRoute', function bindAccessCheck(route) {
+      const policy = route.config?.access;
+      if (policy === undefined || route.config?.accessCheckedByRoute === true) return;
+      const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+      route.onRequest = [accessHook(policy), ...own];
+    });
   },
   { name: 'tessera-access' },
 );

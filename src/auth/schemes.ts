@@ -2,10 +2,10 @@
 // returns a user, null for "not mine" (the next scheme is tried, or the request stays
 // anonymous), or throws ApiError for credentials that are its own but bad. Its challenge
 // decides 401 with WWW-Authenticate (a string) or 403 (null).
+import { hash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Db, PreparedQuery } from '../db/connect.js';
 import { errors } from '../errors.js';
-import { digestKey } from './tokens.js';
 
 /** Who made a request, as the permission checks and handlers need it. */
 export interface AuthUser {
@@ -18,7 +18,11 @@ export interface AuthUser {
 
 export interface AuthScheme {
   readonly challenge: string | null;
-  authenticate(request: FastifyRequest): Promise<AuthUser | null>;
+  /**
+   * The user, null for "not mine", or a throw. May answer synchronously (a SQLite lookup
+   * does), so that the access check costs no promise on the hot path.
+   */
+  authenticate(request: FastifyRequest): AuthUser | null | Promise<AuthUser | null>;
 }
 
 interface TokenUserRow {
@@ -31,6 +35,9 @@ interface TokenUserRow {
 
 // bytes.split() in Python splits on ASCII whitespace only.
 const ASCII_WHITESPACE = /[ \t\n\r\v\f]+/;
+// The usual header, "<keyword> <key>" in printable ASCII with one space: it splits into
+// exactly these two parts, so the general path below would return the same answer.
+const PLAIN_HEADER = /^[\x21-\x7e]+ [\x21-\x7e]+$/;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -41,6 +48,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function keyFromAuthorizationHeader(header: string | undefined, keyword: string, challenge: string | null): string | null {
   if (header === undefined) return null;
+  if (PLAIN_HEADER.test(header)) {
+    const space = header.indexOf(' ');
+    // ASCII only, so toLowerCase() lowers exactly what bytes.lower() does.
+    return header.slice(0, space).toLowerCase() === keyword.toLowerCase() ? header.slice(space + 1) : null;
+  }
   const parts = header.split(ASCII_WHITESPACE).filter((part) => part !== '');
   // Only ASCII letters are lower-cased, as bytes.lower() does.
   if (parts.length === 0 || parts[0]!.replace(/[A-Z]+/g, (s) => s.toLowerCase()) !== keyword.toLowerCase()) return null;
@@ -72,22 +84,26 @@ export function tokenAuthentication(db: Db, options: { keyword?: string } = {}):
       .select(['auth_user.id', 'auth_user.username', 'auth_user.is_active', 'auth_user.is_staff', 'auth_user.is_superuser'])
       .where('tessera_token.key_digest', '=', ''),
   );
+  function userFrom(rows: TokenUserRow[]): AuthUser {
+    const row = rows[0];
+    if (row === undefined) throw errors.authenticationFailed('Invalid token.', challenge);
+    if (!row.is_active) throw errors.authenticationFailed('User inactive or deleted.', challenge);
+    return {
+      id: row.id,
+      username: row.username,
+      isActive: true,
+      isStaff: Boolean(row.is_staff),
+      isSuperuser: Boolean(row.is_superuser),
+    };
+  }
   return {
     challenge,
-    async authenticate(request) {
+    authenticate(request) {
       const key = keyFromAuthorizationHeader(request.headers.authorization, keyword, challenge);
       if (key === null) return null;
-      const rows = await lookup([digestKey(key)]);
-      const row = rows[0];
-      if (row === undefined) throw errors.authenticationFailed('Invalid token.', challenge);
-      if (!row.is_active) throw errors.authenticationFailed('User inactive or deleted.', challenge);
-      return {
-        id: row.id,
-        username: row.username,
-        isActive: true,
-        isStaff: Boolean(row.is_staff),
-        isSuperuser: Boolean(row.is_superuser),
-      };
+      // digestKey() in tokens.ts, as crypto's one-shot hash: no Hash object per request.
+      const rows = lookup([hash('sha256', key, 'hex')]);
+      return Array.isArray(rows) ? userFrom(rows) : rows.then(userFrom);
     },
   };
 }

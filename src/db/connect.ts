@@ -12,8 +12,12 @@ import type { Database } from './database.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
-/** A statement prepared once; each call binds new parameters in order. */
-export type PreparedQuery<Row> = (parameters: readonly unknown[]) => Promise<Row[]>;
+/**
+ * A statement prepared once; each call binds new parameters in order. SQLite answers
+ * synchronously (better-sqlite3 is synchronous), PostgreSQL with a promise; callers that
+ * `await` the result work with both, and the hot paths skip the promise when they can.
+ */
+export type PreparedQuery<Row> = (parameters: readonly unknown[]) => Row[] | Promise<Row[]>;
 
 export interface Db {
   readonly kysely: Kysely<Database>;
@@ -29,6 +33,13 @@ function sqliteValue(value: unknown): unknown {
 
 function sqliteParameters(parameters: readonly unknown[]): unknown[] {
   return parameters.map(sqliteValue);
+}
+
+/** A statement's rows for these parameters; one parameter (the hot paths' case) is bound without copying. */
+function allRows(statement: SQLite.Statement, parameters: readonly unknown[]): unknown[] {
+  if (parameters.length === 0) return statement.all();
+  if (parameters.length === 1) return statement.all(sqliteValue(parameters[0]));
+  return statement.all(...sqliteParameters(parameters));
 }
 
 function openSqlite(path: string): Db {
@@ -61,12 +72,10 @@ function openSqlite(path: string): Db {
     dialect: 'sqlite',
     prepare<Row>(_name: string, query: Compilable<Row>): PreparedQuery<Row> {
       const statement = sqlite.prepare(query.compile().sql);
-      if (statement.reader) {
-        return (parameters) => Promise.resolve(statement.all(...sqliteParameters(parameters)) as Row[]);
-      }
+      if (statement.reader) return (parameters) => allRows(statement, parameters) as Row[];
       return (parameters) => {
         statement.run(...sqliteParameters(parameters));
-        return Promise.resolve([]);
+        return [];
       };
     },
     async close() {

@@ -38,12 +38,29 @@ export function hostAllowed(hostHeader: string | undefined, allowedHosts: readon
     || (pattern.startsWith('.') && (domain.endsWith(pattern) || domain === pattern.slice(1))));
 }
 
+const HOST_CACHE_LIMIT = 256;
+
 export const middlewarePlugin = fp(
   async function middleware(app: FastifyInstance, options: MiddlewareOptions) {
     const allowedOrigins = new Set(options.corsAllowedOrigins);
     const allowedHosts = options.allowedHosts;
+    // Host header -> allowed?, for the few hosts a server sees (bounded: the header is the client's).
+    const hostVerdicts = new Map<string, boolean>();
+    function isAllowedHost(host: string | undefined): boolean {
+      if (host === undefined) return true;
+      let verdict = hostVerdicts.get(host);
+      if (verdict === undefined) {
+        verdict = hostAllowed(host, allowedHosts);
+        if (hostVerdicts.size >= HOST_CACHE_LIMIT) hostVerdicts.clear();
+        hostVerdicts.set(host, verdict);
+      }
+      return verdict;
+    }
 
-    app.addHook('onRequest', function cors(request: FastifyRequest, reply: FastifyReply, done: () => void) {
+    // One hook for both middlewares, in Django's order: CORS first, then Host and the
+    // security headers.
+    app.addHook('onRequest', function corsHostAndSecurityHeaders(request: FastifyRequest, reply: FastifyReply, done: () => void) {
+      // CORS (django-cors-headers).
       const origin = request.headers.origin;
       const allowed = origin !== undefined && allowedOrigins.has(origin);
       reply.header('vary', 'Origin');
@@ -57,13 +74,10 @@ export const middlewarePlugin = fp(
         reply.code(200).header('content-type', 'text/html; charset=utf-8').send('');
         return;
       }
-      done();
-    });
-
-    app.addHook('onRequest', function hostAndSecurityHeaders(request: FastifyRequest, reply: FastifyReply, done: () => void) {
+      // Host (CommonMiddleware) and security headers.
       reply.header('x-content-type-options', 'nosniff');
       reply.header('referrer-policy', 'same-origin');
-      if (!hostAllowed(request.headers.host, allowedHosts)) {
+      if (!isAllowedHost(request.headers.host)) {
         request.log.warn({ host: request.headers.host }, 'Invalid HTTP_HOST header; add it to ALLOWED_HOSTS if it is yours');
         reply.code(400).header('content-type', 'text/html').send(BAD_REQUEST_PAGE);
         return;

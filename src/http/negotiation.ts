@@ -28,11 +28,31 @@ function acceptGroups(header: string): MediaType[][] {
   return result;
 }
 
+// The answer for a view's renderers and an Accept header (no ?format=), kept so the usual
+// request allocates nothing here; refusals are not kept (each is a fresh error).
+const negotiatedCache = new WeakMap<readonly Renderer[], Map<string | undefined, Negotiated>>();
+
 export function selectRenderer(
   renderers: readonly Renderer[],
   accept: string | undefined,
   format: string | undefined,
 ): Negotiated {
+  if (format !== undefined && format !== '') return negotiate(renderers, accept, format);
+  let cache = negotiatedCache.get(renderers);
+  if (cache === undefined) {
+    cache = new Map();
+    negotiatedCache.set(renderers, cache);
+  }
+  let negotiated = cache.get(accept);
+  if (negotiated === undefined) {
+    negotiated = negotiate(renderers, accept, undefined);
+    if (cache.size >= ACCEPT_CACHE_LIMIT) cache.clear();
+    cache.set(accept, negotiated);
+  }
+  return negotiated;
+}
+
+function negotiate(renderers: readonly Renderer[], accept: string | undefined, format: string | undefined): Negotiated {
   let candidates = renderers;
   if (format !== undefined && format !== '') {
     candidates = renderers.filter((renderer) => renderer.format === format);

@@ -5,13 +5,64 @@
 //   - at LOG_LEVEL=debug, one line per request as well.
 // Counting costs a few additions per request; the summary timer does not keep the
 // process alive.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Bindings, ChildLoggerOptions } from 'pino';
 
 const SLOW_REQUEST_MS = 1000;
 
 export interface RequestLogOptions {
   readonly summaryIntervalMs?: number;
+}
+
+/**
+ * A request's logger (request.log, reply.log), made on first use. Fastify makes a pino
+ * child with the request id for every request; most requests log nothing, so the child
+ * is made only when a line is written. The lines are the same as the child's.
+ */
+class LazyChildLogger {
+  #child: FastifyBaseLogger | null = null;
+
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  logger(): FastifyBaseLogger {
+    return (this.#child ??= this.parent.child(this.bindings, this.options));
+  }
+
+  get level(): string {
+    return this.logger().level;
+  }
+
+  set level(level: string) {
+    this.logger().level = level;
+  }
+
+  declare fatal: LogMethod;
+  declare error: LogMethod;
+  declare warn: LogMethod;
+  declare info: LogMethod;
+  declare debug: LogMethod;
+  declare trace: LogMethod;
+  declare silent: LogMethod;
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.logger().child(bindings, options);
+  }
+}
+
+type LogMethod = (...args: unknown[]) => void;
+
+// Each level method makes the child on first use and forwards to it.
+for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) {
+  Object.defineProperty(LazyChildLogger.prototype, level, {
+    value: function logAtLevel(this: LazyChildLogger, ...args: unknown[]): void {
+      (this.logger()[level] as LogMethod)(...args);
+    },
+  });
 }
 
 export const requestLogPlugin = fp(
@@ -20,6 +71,10 @@ export const requestLogPlugin = fp(
     let totalMs = 0;
     let maxMs = 0;
     const perRequest = app.log.level === 'debug' || app.log.level === 'trace';
+
+    app.setChildLoggerFactory(function lazyRequestLogger(logger, bindings, childOptions) {
+      return new LazyChildLogger(logger, bindings, childOptions) as unknown as FastifyBaseLogger;
+    });
 
     app.addHook('onResponse', function countResponse(request: FastifyRequest, reply: FastifyReply, done: () => void) {
       const elapsed = reply.elapsedTime;

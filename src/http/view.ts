@@ -1,14 +1,20 @@
 // API views, DRF's APIView in Fastify terms. A view is one URL with handlers per method,
-// an access policy, renderers and parsers. Every request to it goes, in DRF's order:
-//   content negotiation (406)  -> global onRequest hook below
-//   authentication, permission -> auth/plugin.ts (global onRequest)
-//   method allowed? (405)      -> the route's own onRequest hook
-//   body, read lazily by the handler (415, 400 parse errors)
+// an access policy, renderers and parsers. Every request to it goes, in DRF's order, through
+// the route's one onRequest hook, initial() (DRF's APIView.initial and dispatch):
+//   content negotiation (406)
+//   authentication, permission -> checkAccess() in auth/plugin.ts
+//   method allowed? (405)
+// then the handler, which reads the body lazily (415, 400 parse errors).
 // Every response from a view, errors included, carries Allow and (with more than one
 // renderer) Vary: Accept, and is rendered by the negotiated renderer.
+//
+// The per-request path is kept lean on purpose (see bench/README.md): one route hook with
+// the view bound to it (no route lookup per request), no promise when the access check
+// answers synchronously, and one promise chain from the view's handler to the reply.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { AccessPolicy } from '../auth/plugin.js';
+import { checkAccess, type AccessPolicy } from '../auth/plugin.js';
+import type { ApiError } from '../errors.js';
 import { errors } from '../errors.js';
 import { DEFAULT_PARSERS, readRequestData, type Parser, type RequestData } from './body.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
@@ -54,6 +60,8 @@ interface CompiledView {
   readonly allowed: ReadonlySet<string>;
   readonly allowHeader: string;
   readonly vary: string | null;
+  /** The handler for each allowed method but OPTIONS (HEAD is GET's). */
+  readonly handlers: ReadonlyMap<string, ViewHandler>;
 }
 
 declare module 'fastify' {
@@ -80,6 +88,9 @@ function compile(spec: ViewSpec): CompiledView {
   if (own.includes('GET')) allowed.push('HEAD');
   allowed.push('OPTIONS');
   const renderers = spec.renderers ?? DEFAULT_RENDERERS;
+  const handlers = new Map<string, ViewHandler>();
+  for (const method of own) handlers.set(method, spec[method.toLowerCase() as Lowercase<typeof method>]!);
+  if (spec.get !== undefined) handlers.set('HEAD', spec.get);
   return {
     spec,
     renderers,
@@ -87,15 +98,12 @@ function compile(spec: ViewSpec): CompiledView {
     allowed: new Set(allowed),
     allowHeader: allowed.join(', '),
     vary: renderers.length > 1 ? 'Accept' : null,
+    handlers,
   };
 }
 
-function negotiate(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
-  const view = request.routeOptions.config.view;
-  if (view === undefined) {
-    done();
-    return;
-  }
+/** Content negotiation (throws 404 for an unknown ?format=, 406), and the view's headers. */
+function negotiate(request: FastifyRequest, reply: FastifyReply, view: CompiledView): void {
   reply.header('allow', view.allowHeader);
   if (view.vary !== null) {
     // DRF adds Accept in the view; CORS adds Origin afterwards: "Vary: Accept, Origin".
@@ -103,13 +111,16 @@ function negotiate(request: FastifyRequest, reply: FastifyReply, done: (error?: 
     reply.header('vary', existing === undefined ? view.vary : `${view.vary}, ${String(existing)}`);
   }
   const format = (request.query as Record<string, unknown> | undefined)?.format;
-  try {
-    request.negotiated = selectRenderer(view.renderers, request.headers.accept, typeof format === 'string' ? format : undefined);
-  } catch (error) {
-    done(error as Error);
-    return;
-  }
-  done();
+  request.negotiated = selectRenderer(view.renderers, request.headers.accept, typeof format === 'string' ? format : undefined);
+}
+
+function methodRefusal(request: FastifyRequest, view: CompiledView): ApiError | undefined {
+  return view.allowed.has(request.method) ? undefined : errors.methodNotAllowed(request.method);
+}
+
+/** The reply's serializer for an already rendered body: the text as it is. */
+function asRendered(payload: unknown): string {
+  return payload as string;
 }
 
 function sendApiBody(this: FastifyReply, data: unknown): FastifyReply {
@@ -121,23 +132,24 @@ function sendApiBody(this: FastifyReply, data: unknown): FastifyReply {
   const negotiated = request.negotiated;
   const renderer = negotiated?.renderer ?? jsonRenderer;
   this.header('content-type', renderer.contentType);
-  // A Buffer, because Fastify appends "; charset=utf-8" to a JSON string's type and DRF
-  // sends a bare "application/json".
-  return this.send(Buffer.from(renderer.render(data, {
+  const body = renderer.render(data, {
     acceptedMediaType: negotiated?.acceptedMediaType ?? jsonRenderer.parsedMediaType,
     statusCode: this.statusCode,
     method: request.method,
     url: request.url,
     allow: (this.getHeader('allow') as string | undefined) ?? null,
-  })));
+  });
+  // Fastify appends "; charset=utf-8" to a JSON string's Content-Type unless the string
+  // goes through the reply's serializer; DRF sends a bare "application/json". (A Buffer
+  // would do too, at the price of a copy and a two-part socket write per response.)
+  return this.serializer(asRendered).send(body);
 }
 
-/** Registers the negotiation hook and the reply renderer; views need it registered first. */
+/** Registers the request and reply decorations views use; views need it registered first. */
 export const viewsPlugin = fp(
   async function views(app: FastifyInstance) {
     app.decorateRequest('negotiated', null);
     app.decorateReply('sendApiBody', sendApiBody);
-    app.addHook('onRequest', negotiate);
   },
   { name: 'tessera-views' },
 );
@@ -166,27 +178,42 @@ async function optionsMetadata(request: FastifyRequest, view: CompiledView): Pro
 
 export function registerView(app: FastifyInstance, spec: ViewSpec): void {
   const view = compile(spec);
+  const access = spec.access;
   app.route({
     method: app.supportedMethods,
     url: spec.url,
-    config: { view, access: spec.access },
-    onRequest: function checkMethodAllowed(request, _reply, done) {
-      done(view.allowed.has(request.method) ? undefined : errors.methodNotAllowed(request.method));
+    config: { view, access, accessCheckedByRoute: true },
+    onRequest: function initial(request, reply, done) {
+      let refusal: ApiError | undefined | Promise<ApiError | undefined>;
+      try {
+        negotiate(request, reply, view);
+        refusal = checkAccess(request, access);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      if (refusal instanceof Promise) {
+        refusal.then((error) => done(error ?? methodRefusal(request, view)), done);
+      } else {
+        done(refusal ?? methodRefusal(request, view));
+      }
     },
-    handler: async function handleView(request, reply) {
+    handler: function handleView(request, reply): Promise<void> {
+      if (request.method === 'OPTIONS') {
+        return optionsMetadata(request, view).then((metadata) => {
+          reply.code(200);
+          reply.sendApiBody(metadata);
+        });
+      }
       let parsed: Promise<RequestData> | undefined;
       const viewRequest: ViewRequest = {
         data: () => (parsed ??= readRequestData(request, view.parsers)),
       };
-      let response: ApiResponse;
-      if (request.method === 'OPTIONS') {
-        response = { status: 200, data: await optionsMetadata(request, view) };
-      } else {
-        const key = (request.method === 'HEAD' ? 'get' : request.method.toLowerCase()) as 'get' | 'post' | 'put' | 'patch' | 'delete';
-        response = await spec[key]!(request, viewRequest);
-      }
-      reply.code(response.status);
-      return reply.sendApiBody(response.data);
+      // Resolving with undefined (not the reply, a thenable) saves Fastify a promise step.
+      return view.handlers.get(request.method)!(request, viewRequest).then((response: ApiResponse) => {
+        reply.code(response.status);
+        reply.sendApiBody(response.data);
+      });
     },
   });
 }

@@ -47,13 +47,17 @@ export function productRepository(db: Db): ProductRepository {
     'tessera_product_get',
     db.kysely.selectFrom('product').select(columns).where('id', '=', 0),
   );
+  // The prepared reads answer synchronously on SQLite; only PostgreSQL's need awaiting.
+  const first = (rows: ProductRow[]): Product | null => (rows[0] === undefined ? null : toProduct(rows[0]));
+  const all = (rows: ProductRow[]): Product[] => rows.map(toProduct);
   return {
-    async list() {
-      return (await listAll([])).map(toProduct);
+    list() {
+      const rows = listAll([]);
+      return Array.isArray(rows) ? Promise.resolve(all(rows)) : rows.then(all);
     },
-    async get(id) {
-      const row = (await getOne([id]))[0];
-      return row === undefined ? null : toProduct(row);
+    get(id) {
+      const rows = getOne([id]);
+      return Array.isArray(rows) ? Promise.resolve(first(rows)) : rows.then(first);
     },
     async create(fields) {
       const row = await db.kysely
