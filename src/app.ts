@@ -4,11 +4,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { adminRoutes } from './admin/routes.js';
+import { auditAuthEvents } from './audit/audit-log.js';
 import { accessPlugin, type AccessPolicy } from './auth/plugin.js';
 import { isAuthenticated } from './auth/permissions.js';
 import { authRoutes } from './auth/routes.js';
 import { tokenAuthentication } from './auth/schemes.js';
-import { logAuthEvents, type AuthEvents } from './auth/events.js';
+import type { AuthEvents } from './auth/events.js';
 import { memoryLoginThrottle, type LoginThrottle } from './auth/throttle.js';
 import { createTokenSealer } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -50,7 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     perAddress: config.loginFailuresAllowed * 10,
     windowSeconds: config.loginThrottleWindowSeconds,
   });
-  const events = options.authEvents ?? logAuthEvents;
+  const events = options.authEvents ?? auditAuthEvents(db.kysely, app.log);
   const sealer = createTokenSealer(config.secretKey);
 
   // DRF's settings: TokenAuthentication and IsAuthenticated unless a route says otherwise.
@@ -81,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(authRoutes, { db: db.kysely, sealer, throttle, access: defaultAccess, events });
   await app.register(productRoutes, { products: productRepository(db), access: defaultAccess });
+  await app.register(adminRoutes, { db, sealer, defaultAccess });
 
   // The web client: built files at /, and index.html for its own routes (/products, /admin).
   const webRoot = config.webRoot;

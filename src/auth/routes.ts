@@ -56,7 +56,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
       const keys = throttleKeys(username, request.ip);
       const wait = await throttle.wait(keys);
       if (wait > 0) {
-        events.record(request, { action: 'login_throttled', username });
+        await events.record(request, { action: 'login_throttled', username });
         throw errors.throttled(wait);
       }
       const user = await findUserByUsername(db, username);
@@ -70,12 +70,12 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
       }
       if (user === null || !valid || !user.is_active) {
         await throttle.recordFailure(keys);
-        events.record(request, { action: 'login_failed', username, userId: user?.id ?? null });
+        await events.record(request, { action: 'login_failed', username, userId: user?.id ?? null });
         throw errors.nonField(UNABLE_TO_LOG_IN);
       }
       await throttle.clear(keys[0]!);
       const token = await getOrCreateKey(db, sealer, user.id);
-      events.record(request, { action: 'login', username, userId: user.id });
+      await events.record(request, { action: 'login', username, userId: user.id });
       return { status: 200, data: { token } };
     },
     actions: async () => loginActionFields,
@@ -88,7 +88,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
     async post(request) {
       const user = request.user!;
       await revokeToken(db, user.id);
-      events.record(request, { action: 'logout', username: user.username, userId: user.id });
+      await events.record(request, { action: 'logout', username: user.username, userId: user.id });
       return { status: 200, data: { message: 'Logout successful' } };
     },
   });

@@ -6,10 +6,12 @@ import type { Database } from '../db/database.js';
 import type { Db } from '../db/connect.js';
 import { createMigrator } from '../db/migrate.js';
 import { hashPassword } from '../auth/passwords.js';
+import { passwordProblems } from '../auth/password-validation.js';
 import { getOrCreateKey, listTokens, resetToken, revokeToken } from '../auth/token-store.js';
 import type { TokenSealer } from '../auth/tokens.js';
 import { findUserByUsername, insertUser, setPasswordHash, setUserFlags, usernameProblem, type User } from '../auth/users.js';
 import { toApiDateTime } from '../db/timestamps.js';
+import { recordCommandEvent } from '../audit/audit-log.js';
 
 export class CommandError extends Error {}
 
@@ -55,15 +57,6 @@ export async function migrateCommand(ctx: CommandContext): Promise<void> {
 }
 
 // ---------------------------------------------------------------- passwords
-
-/** A short form of Django's AUTH_PASSWORD_VALIDATORS, for passwords typed by a person. */
-export function passwordProblems(password: string, username: string): string[] {
-  const problems: string[] = [];
-  if ([...password].length < 8) problems.push('This password is too short. It must contain at least 8 characters.');
-  if (/^\d+$/.test(password)) problems.push('This password is entirely numeric.');
-  if (username !== '' && password.toLowerCase() === username.toLowerCase()) problems.push('The password is too similar to the username.');
-  return problems;
-}
 
 async function askNewPassword(ctx: CommandContext, username: string): Promise<string> {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -166,11 +159,18 @@ export async function setUserCommand(ctx: CommandContext, username: string, opti
 
 // ---------------------------------------------------------------- tokens
 
+async function hasToken(db: Kysely<Database>, userId: number): Promise<boolean> {
+  return (await db.selectFrom('tessera_token').select('user_id').where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+}
+
 export async function createTokenCommand(ctx: CommandContext, username: string, options: { reset: boolean }): Promise<string> {
-  const user = await requireUser(ctx.db.kysely, username, 'Cannot create the Token');
-  const key = options.reset
-    ? await resetToken(ctx.db.kysely, ctx.sealer, user.id)
-    : await getOrCreateKey(ctx.db.kysely, ctx.sealer, user.id);
+  const db = ctx.db.kysely;
+  const user = await requireUser(db, username, 'Cannot create the Token');
+  const hadToken = await hasToken(db, user.id);
+  const key = options.reset ? await resetToken(db, ctx.sealer, user.id) : await getOrCreateKey(db, ctx.sealer, user.id);
+  if (options.reset || !hadToken) {
+    await recordCommandEvent(db, { action: hadToken ? 'token_reset' : 'token_created', username, userId: user.id });
+  }
   ctx.out.write(`Generated token ${key} for user ${username}\n`);
   return key;
 }
@@ -178,6 +178,7 @@ export async function createTokenCommand(ctx: CommandContext, username: string, 
 export async function revokeTokenCommand(ctx: CommandContext, username: string): Promise<void> {
   const user = await requireUser(ctx.db.kysely, username, 'Cannot revoke the Token');
   if (!(await revokeToken(ctx.db.kysely, user.id))) throw new CommandError(`User ${username} has no token`);
+  await recordCommandEvent(ctx.db.kysely, { action: 'token_revoked', username, userId: user.id });
   ctx.out.write(`Revoked the token of user ${username}\n`);
 }
 

@@ -43,10 +43,25 @@ export interface ProductTable {
   created_at: string;
 }
 
+/** One audit entry (audit/audit-log.ts); `changes` is JSON text. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  created: string;
+  actor_id: number | null;
+  actor_username: string | null;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  object_repr: string;
+  changes: string;
+  ip: string | null;
+}
+
 export interface Database {
   auth_user: UserTable;
   tessera_token: TokenTable;
   product: ProductTable;
+  tessera_audit_log: AuditLogTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -54,3 +69,4 @@ export type NewUser = Insertable<UserTable>;
 export type UserUpdate = Updateable<UserTable>;
 export type TokenRow = Selectable<TokenTable>;
 export type ProductRow = Selectable<ProductTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

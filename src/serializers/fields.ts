@@ -212,3 +212,63 @@ export function validateData<F extends Fields>(fields: F, data: RequestData, opt
   if (Object.keys(fieldErrors).length > 0) throw errors.validation(fieldErrors);
   return result as Parsed<F>;
 }
+
+// BooleanField's accepted spellings (rest_framework/fields.py).
+const TRUE_VALUES = new Set(['t', 'T', 'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON', '1']);
+const FALSE_VALUES = new Set(['f', 'F', 'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF', '0']);
+
+/** A boolean as DRF's BooleanField reads it, or null when it is none of its spellings. */
+export function parseBoolean(value: Exclude<Incoming, undefined>): boolean | null {
+  if (value === true || value === false) return value;
+  if (value instanceof PyNumber) {
+    // 1 and 1.0 are both in TRUE_VALUES for Python (1 == 1.0 == True).
+    const number = Number(value.text);
+    if (number === 1) return true;
+    if (number === 0) return false;
+  }
+  if (typeof value === 'string') {
+    if (TRUE_VALUES.has(value)) return true;
+    if (FALSE_VALUES.has(value)) return false;
+  }
+  return null;
+}
+
+export function booleanField(options: { required?: boolean } = {}): Field<boolean> {
+  return {
+    required: options.required ?? false,
+    parse(value) {
+      if (value === null) throw new FieldError([NULL]);
+      const parsed = parseBoolean(value);
+      if (parsed === null) throw new FieldError(['Must be a valid boolean.']);
+      return parsed;
+    },
+  };
+}
+
+// Django's EmailValidator, simplified to its common shape: a local part of dot-separated
+// atoms, an @, and a domain of dot-separated labels with a letter TLD (or an IP literal).
+const EMAIL_LOCAL = /^[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+)*$/;
+const EMAIL_DOMAIN = /^((?!-)[\p{L}\p{N}-]{1,63}(?<!-)\.)+(?!-)([\p{L}-]{2,63}|xn--[a-z0-9]{1,59})(?<!-)$/u;
+const EMAIL_IP_LITERAL = /^\[(\d{1,3}\.){3}\d{1,3}\]$/;
+
+export function isValidEmail(email: string): boolean {
+  const at = email.lastIndexOf('@');
+  if (at <= 0 || at === email.length - 1) return false;
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  if (!EMAIL_LOCAL.test(local)) return false;
+  return domain === 'localhost' || EMAIL_DOMAIN.test(domain) || EMAIL_IP_LITERAL.test(domain);
+}
+
+/** DRF's EmailField as a ModelSerializer makes it for Django's optional email column. */
+export function emailField(options: { maxLength: number }): Field<string> {
+  const text = charField({ required: false, allowBlank: true, maxLength: options.maxLength });
+  return {
+    required: false,
+    parse(value) {
+      const email = text.parse(value);
+      if (email !== '' && !isValidEmail(email)) throw new FieldError(['Enter a valid email address.']);
+      return email;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// /api/admin/audit-log/: the audit entries, newest first, read-only, with filters for
+// what staff look for (an action, an object, an actor, a time window).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditLogRow } from '../db/database.js';
+import { toApiDateTime } from '../db/timestamps.js';
+import { errors } from '../errors.js';
+import { registerView } from '../http/view.js';
+import { parseObjectId } from '../products/routes.js';
+import { pageOfQuery, queryParam, searchCondition, searchTerms, type OrderingSpec } from './lists.js';
+import type { AdminResourceOptions } from './options.js';
+
+export interface AdminAuditEntry {
+  readonly id: number;
+  readonly created: string;
+  readonly actor: { readonly id: number | null; readonly username: string } | null;
+  readonly action: string;
+  readonly object_type: string;
+  readonly object_id: string | null;
+  readonly object_repr: string;
+  readonly changes: unknown;
+  readonly ip: string | null;
+}
+
+function toAdminAuditEntry(row: AuditLogRow): AdminAuditEntry {
+  return {
+    id: row.id,
+    created: toApiDateTime(row.created),
+    actor: row.actor_username === null ? null : { id: row.actor_id, username: row.actor_username },
+    action: row.action,
+    object_type: row.object_type,
+    object_id: row.object_id,
+    object_repr: row.object_repr,
+    changes: JSON.parse(row.changes),
+    ip: row.ip,
+  };
+}
+
+const AUDIT_ORDERING: OrderingSpec = {
+  fields: { id: 'id', created: 'created' },
+  default: ['-id'],
+  tieBreaker: 'id',
+};
+
+// ISO 8601 as Django's forms take it: a date, or a date-time with an optional fraction and
+// offset (none means UTC, the server's time zone).
+const ISO_DATE_TIME = /^(\d{4}-\d\d-\d\d)(?:[T ](\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?)(Z|[+-]\d\d:?\d\d)?)?$/;
+
+/** A ?since= / ?until= value as a stored timestamp (UTC, "YYYY-MM-DD HH:MM:SS.ffffff"). */
+function timeFilter(request: FastifyRequest, name: string): string | undefined {
+  const raw = queryParam(request, name)?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const invalid = () => errors.validation({ [name]: ['Enter a valid date/time.'] });
+  const match = ISO_DATE_TIME.exec(raw);
+  if (match === null) throw invalid();
+  const [, date = '', time = '00:00', offset = 'Z'] = match;
+  // Date() rolls 2026-02-30 over to March; Django refuses it.
+  const day = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== date) throw invalid();
+  const [clock = '', fraction = ''] = time.split('.');
+  const seconds = clock.length === 5 ? `${clock}:00` : clock;
+  const zone = offset === 'Z' ? 'Z' : offset.replace(/^([+-]\d\d):?(\d\d)$/, '$1:$2');
+  const parsed = new Date(`${date}T${seconds}${zone}`);
+  if (Number.isNaN(parsed.getTime())) throw invalid();
+  const iso = parsed.toISOString(); // whole seconds, in UTC; the fraction is kept as given
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${fraction.padEnd(6, '0')}`;
+}
+
+export async function adminAuditRoutes(app: FastifyInstance, options: AdminResourceOptions): Promise<void> {
+  const { access } = options;
+  const db = options.db.kysely;
+  const dialect = options.db.dialect;
+
+  registerView(app, {
+    url: '/api/admin/audit-log/',
+    name: 'Audit Log',
+    access,
+    async get(request) {
+      let query = db.selectFrom('tessera_audit_log').selectAll();
+      for (const [param, column] of [['action', 'action'], ['object_type', 'object_type'], ['object_id', 'object_id'], ['actor', 'actor_username']] as const) {
+        const value = queryParam(request, param);
+        if (value !== undefined && value !== '') query = query.where(column, '=', value);
+      }
+      const since = timeFilter(request, 'since');
+      const until = timeFilter(request, 'until');
+      if (since !== undefined) query = query.where('created', '>=', since);
+      if (until !== undefined) query = query.where('created', '<', until);
+      const terms = searchTerms(request);
+      if (terms.length > 0) query = query.where((eb) => searchCondition(eb, dialect, ['actor_username', 'object_repr'], terms));
+      const page = await pageOfQuery(request, query, AUDIT_ORDERING, toAdminAuditEntry);
+      return { status: 200, data: page };
+    },
+  });
+
+  registerView(app, {
+    url: '/api/admin/audit-log/:id/',
+    name: 'Audit Log Entry',
+    access,
+    async get(request) {
+      const id = parseObjectId((request.params as { id?: string }).id);
+      const row = id === null ? undefined : await db.selectFrom('tessera_audit_log').selectAll().where('id', '=', id).executeTakeFirst();
+      if (row === undefined) throw errors.notFound();
+      return { status: 200, data: toAdminAuditEntry(row) };
+    },
+  });
+}

@@ -1,0 +1,48 @@
+// The admin API under /api/admin/ (docs/admin-api.md): active staff only (DRF's
+// IsAdminUser over the default TokenAuthentication), one module per resource.
+import type { FastifyInstance } from 'fastify';
+import { isAdminUser } from '../auth/permissions.js';
+import type { AccessPolicy } from '../auth/plugin.js';
+import type { TokenSealer } from '../auth/tokens.js';
+import type { Db } from '../db/connect.js';
+import { registerView } from '../http/view.js';
+import { adminAuditRoutes } from './audit-log.js';
+import { adminProductRoutes } from './products.js';
+import { adminTokenRoutes } from './tokens.js';
+import { adminUserRoutes } from './users.js';
+
+export interface AdminRoutesOptions {
+  readonly db: Db;
+  readonly sealer: TokenSealer;
+  /** The app's default policy; the admin keeps its authentication and requires staff. */
+  readonly defaultAccess: AccessPolicy;
+}
+
+export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOptions): Promise<void> {
+  const { db, sealer } = options;
+  const access: AccessPolicy = { authentication: options.defaultAccess.authentication, permission: isAdminUser };
+
+  registerView(app, {
+    url: '/api/admin/',
+    name: 'Admin Root',
+    access,
+    async get(request) {
+      const base = `${request.protocol}://${request.host}/api/admin`;
+      const user = request.user!;
+      return {
+        status: 200,
+        data: {
+          users: `${base}/users/`,
+          tokens: `${base}/tokens/`,
+          products: `${base}/products/`,
+          audit_log: `${base}/audit-log/`,
+          me: { id: user.id, username: user.username, is_superuser: user.isSuperuser },
+        },
+      };
+    },
+  });
+  await app.register(adminUserRoutes, { db, access });
+  await app.register(adminTokenRoutes, { db, sealer, access });
+  await app.register(adminProductRoutes, { db, access });
+  await app.register(adminAuditRoutes, { db, access });
+}

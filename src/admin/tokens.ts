@@ -1,0 +1,152 @@
+// /api/admin/tokens/: staff see who has a token (a key prefix, never the key), make or
+// replace one (the whole key is in that one response, as drf_create_token prints it) and
+// revoke one. A superuser's token is a superuser's power: only a superuser touches it.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { KEY_PREFIX_LENGTH, resetToken, revokeToken } from '../auth/token-store.js';
+import type { TokenSealer } from '../auth/tokens.js';
+import { findUserById } from '../auth/users.js';
+import { auditRequestWrite } from '../audit/audit-log.js';
+import type { Database } from '../db/database.js';
+import { toApiDateTime } from '../db/timestamps.js';
+import { errors } from '../errors.js';
+import type { RequestData } from '../http/body.js';
+import { PyNumber, pythonTypeName, type PyJsonObject } from '../http/python-json.js';
+import { registerView } from '../http/view.js';
+import { parseObjectId } from '../products/routes.js';
+import { pageOfQuery, searchCondition, searchTerms, type OrderingSpec } from './lists.js';
+import type { AdminResourceOptions } from './options.js';
+import { assertMayChange } from './users.js';
+
+export interface AdminToken {
+  readonly user: { readonly id: number; readonly username: string };
+  readonly key_prefix: string;
+  readonly created: string;
+}
+
+interface TokenRow {
+  user_id: number;
+  username: string;
+  key_digest: string;
+  key_sealed: string;
+  created: string;
+}
+
+function tokensWithUsers(db: Kysely<Database>) {
+  return db
+    .selectFrom('tessera_token')
+    .innerJoin('auth_user', 'auth_user.id', 'tessera_token.user_id')
+    .select(['tessera_token.user_id', 'auth_user.username', 'tessera_token.key_digest', 'tessera_token.key_sealed', 'tessera_token.created']);
+}
+
+const TOKEN_ORDERING: OrderingSpec = {
+  fields: { created: 'tessera_token.created', username: 'auth_user.username' },
+  default: ['-created'],
+  tieBreaker: 'tessera_token.id',
+};
+
+/**
+ * PrimaryKeyRelatedField.to_internal_value for the `user` field: a pk as a number or a
+ * numeric string; DRF's messages for a missing, null, mistyped or unknown pk.
+ */
+function userPk(data: RequestData): number | string {
+  let value: unknown;
+  if (data.kind === 'form') value = data.value.get('user');
+  else {
+    const body = data.value;
+    if (body === null) throw errors.nonField('No data provided');
+    if (typeof body !== 'object' || Array.isArray(body) || body instanceof PyNumber) {
+      throw errors.nonField(`Invalid data. Expected a dictionary, but got ${pythonTypeName(body)}.`);
+    }
+    value = Object.hasOwn(body, 'user') ? (body as PyJsonObject).user : undefined;
+  }
+  if (value === undefined) throw errors.validation({ user: ['This field is required.'] });
+  if (value === null) throw errors.validation({ user: ['This field may not be null.'] });
+  if (value instanceof PyNumber) {
+    const id = Number(value.text);
+    if (Number.isSafeInteger(id)) return id;
+    throw errors.validation({ user: [`Invalid pk "${value.text}" - object does not exist.`] });
+  }
+  if (typeof value === 'string') {
+    const id = parseObjectId(value);
+    return id ?? value;
+  }
+  throw errors.validation({ user: [`Incorrect type. Expected pk value, received ${pythonTypeName(value)}.`] });
+}
+
+export interface AdminTokenRoutesOptions extends AdminResourceOptions {
+  readonly sealer: TokenSealer;
+}
+
+export async function adminTokenRoutes(app: FastifyInstance, options: AdminTokenRoutesOptions): Promise<void> {
+  const { sealer, access } = options;
+  const db = options.db.kysely;
+  const dialect = options.db.dialect;
+
+  function toAdminToken(row: TokenRow): AdminToken {
+    const key = sealer.open(row.key_sealed, row.key_digest);
+    return {
+      user: { id: row.user_id, username: row.username },
+      // A key sealed under another SECRET_KEY no longer opens: it is shown as unknown.
+      key_prefix: key === null ? '?'.repeat(KEY_PREFIX_LENGTH) : key.slice(0, KEY_PREFIX_LENGTH),
+      created: toApiDateTime(row.created),
+    };
+  }
+
+  async function findToken(userId: number): Promise<AdminToken | null> {
+    const row = await tokensWithUsers(db).where('tessera_token.user_id', '=', userId).executeTakeFirst();
+    return row === undefined ? null : toAdminToken(row);
+  }
+
+  function userIdParam(request: FastifyRequest): number {
+    const id = parseObjectId((request.params as { user_id?: string }).user_id);
+    if (id === null) throw errors.notFound();
+    return id;
+  }
+
+  registerView(app, {
+    url: '/api/admin/tokens/',
+    name: 'Token List',
+    access,
+    async get(request) {
+      const terms = searchTerms(request);
+      let query = tokensWithUsers(db);
+      if (terms.length > 0) query = query.where((eb) => searchCondition(eb, dialect, ['auth_user.username'], terms));
+      const page = await pageOfQuery(request, query, TOKEN_ORDERING, toAdminToken);
+      return { status: 200, data: page };
+    },
+    async post(request, view) {
+      const pk = userPk(await view.data());
+      const user = typeof pk === 'number' ? await findUserById(db, pk) : null;
+      if (user === null) {
+        if (typeof pk === 'string') throw errors.validation({ user: ['Incorrect type. Expected pk value, received str.'] });
+        throw errors.validation({ user: [`Invalid pk "${pk}" - object does not exist.`] });
+      }
+      assertMayChange(request.user!, user);
+      const hadToken = (await findToken(user.id)) !== null;
+      const key = await resetToken(db, sealer, user.id);
+      await auditRequestWrite(db, request, hadToken ? 'token_reset' : 'token_created', { type: 'token', id: user.id, repr: user.username });
+      const token = (await findToken(user.id))!;
+      return { status: 201, data: { user: token.user, key, key_prefix: key.slice(0, KEY_PREFIX_LENGTH), created: token.created } };
+    },
+  });
+
+  registerView(app, {
+    url: '/api/admin/tokens/:user_id/',
+    name: 'Token Instance',
+    access,
+    async get(request) {
+      const token = await findToken(userIdParam(request));
+      if (token === null) throw errors.notFound();
+      return { status: 200, data: token };
+    },
+    async delete(request) {
+      const user = await findUserById(db, userIdParam(request));
+      if (user === null) throw errors.notFound();
+      assertMayChange(request.user!, user);
+      if (!(await revokeToken(db, user.id))) throw errors.notFound();
+      await auditRequestWrite(db, request, 'token_revoked', { type: 'token', id: user.id, repr: user.username });
+      return { status: 204 };
+    },
+  });
+}
