@@ -23,6 +23,18 @@ import { registerView, viewsPlugin } from './http/view.js';
 import { productRepository } from './products/repository.js';
 import { productRoutes } from './products/routes.js';
 
+// The web client's pages load only their own scripts, styles and data: an injected script
+// (the XSS that could read a stored token) has nowhere to load from and nowhere to send to.
+export const CLIENT_PAGE_CSP = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export interface AppOptions {
   readonly config: Config;
   readonly db: Db;
@@ -95,7 +107,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       index: ['index.html'],
       // Hashed asset names never change; index.html must always be revalidated.
       setHeaders(res, path) {
-        res.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+        const page = path.endsWith('.html');
+        res.header('cache-control', page ? 'no-cache' : 'public, max-age=31536000, immutable');
+        if (page) res.header('content-security-policy', CLIENT_PAGE_CSP);
       },
     });
   }
@@ -106,7 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       && !path.startsWith('/api/') && path !== '/api'
       && (request.headers.accept ?? '').includes('text/html');
     if (wantsPage && webIndex !== null && existsSync(webIndex)) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return reply.header('cache-control', 'no-cache').header('content-security-policy', CLIENT_PAGE_CSP).sendFile('index.html');
     }
     // Django's own 404 page for paths that are not routes (DEBUG = False).
     return reply.code(404).header('content-type', 'text/html').send(NOT_FOUND_PAGE);
