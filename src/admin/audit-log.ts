@@ -6,7 +6,7 @@ import { toApiDateTime } from '../db/timestamps.js';
 import { errors } from '../errors.js';
 import { registerView } from '../http/view.js';
 import { parseObjectId } from '../products/routes.js';
-import { pageOfQuery, queryParam, searchCondition, searchTerms, type OrderingSpec } from './lists.js';
+import { pageOfQuery, queryParam, searchCondition, textFilter, searchTerms, type OrderingSpec } from './lists.js';
 import type { AdminResourceOptions } from './options.js';
 
 export interface AdminAuditEntry {
@@ -77,8 +77,8 @@ export async function adminAuditRoutes(app: FastifyInstance, options: AdminResou
     async get(request) {
       let query = db.selectFrom('tessera_audit_log').selectAll();
       for (const [param, column] of [['action', 'action'], ['object_type', 'object_type'], ['object_id', 'object_id'], ['actor', 'actor_username']] as const) {
-        const value = queryParam(request, param);
-        if (value !== undefined && value !== '') query = query.where(column, '=', value);
+        const value = textFilter(request, param);
+        if (value !== undefined) query = query.where(column, '=', value);
       }
       const since = timeFilter(request, 'since');
       const until = timeFilter(request, 'until');

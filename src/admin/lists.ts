@@ -164,6 +164,17 @@ export function ordering(request: FastifyRequest, spec: OrderingSpec): Array<[ke
   return order;
 }
 
+/**
+ * A text filter parameter (?action=login), as django-filter's CharFilter validates it:
+ * a NUL is refused (PostgreSQL cannot even compare a string holding one).
+ */
+export function textFilter(request: FastifyRequest, name: string): string | undefined {
+  const raw = queryParam(request, name);
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.includes('\0')) throw errors.validation({ [name]: ['Null characters are not allowed.'] });
+  return raw;
+}
+
 /** A boolean filter parameter (?is_active=true); 400 for a value that is not a boolean. */
 export function booleanFilter(request: FastifyRequest, name: string): boolean | undefined {
   const raw = queryParam(request, name);
