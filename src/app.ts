@@ -9,6 +9,7 @@ import { auditAuthEvents } from './audit/audit-log.js';
 import { accessPlugin, type AccessPolicy } from './auth/plugin.js';
 import { isAuthenticated } from './auth/permissions.js';
 import { authRoutes } from './auth/routes.js';
+import { deviceTokenAuthentication } from './auth/device-tokens.js';
 import { tokenAuthentication } from './auth/schemes.js';
 import type { AuthEvents } from './auth/events.js';
 import { memoryLoginThrottle, type LoginThrottle } from './auth/throttle.js';
@@ -68,8 +69,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const sealer = createTokenSealer(config.secretKey);
 
   // DRF's settings: TokenAuthentication and IsAuthenticated unless a route says otherwise.
+  // Per-device mode: device tokens first, then account tokens (CLI, admin) as in DRF.
   const defaultAccess: AccessPolicy = {
-    authentication: [tokenAuthentication(db)],
+    authentication: config.tokenMode === 'per-device'
+      ? [deviceTokenAuthentication(db), tokenAuthentication(db)]
+      : [tokenAuthentication(db)],
     permission: isAuthenticated,
   };
 
@@ -93,7 +97,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return { status: 200, data: { products: `${request.protocol}://${request.host}/api/products/` } };
     },
   });
-  await app.register(authRoutes, { db: db.kysely, sealer, throttle, access: defaultAccess, events });
+  await app.register(authRoutes, {
+    db: db.kysely, sealer, throttle, access: defaultAccess, events,
+    tokenMode: config.tokenMode, tokenTtlSeconds: config.tokenTtlSeconds,
+  });
   await app.register(productRoutes, { products: productRepository(db), access: defaultAccess });
   await app.register(adminRoutes, { db, sealer, defaultAccess });
 

@@ -28,6 +28,29 @@ export interface Config {
   readonly bodyLimit: number;
   /** Trust X-Forwarded-For from a proxy in front (Fastify's trustProxy). */
   readonly trustProxy: boolean;
+  /**
+   * 'single': DRF's one token per user, the same key on every login. 'per-device': every
+   * login makes its own token (one per device), which expires and is revoked alone.
+   */
+  readonly tokenMode: TokenMode;
+  /** Lifetime of a per-device token in seconds; null: they never expire. */
+  readonly tokenTtlSeconds: number | null;
+}
+
+export const TOKEN_MODES = ['single', 'per-device'] as const;
+export type TokenMode = (typeof TOKEN_MODES)[number];
+
+export const DEFAULT_TOKEN_TTL_SECONDS = 30 * 86_400;
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** "3600", "90m", "12h", "30d"; 0 means never. */
+export function parseDuration(variable: string, raw: string | undefined, fallback: number | null): number | null {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === '') return fallback;
+  const match = /^(\d{1,9})([smhd]?)$/.exec(value);
+  if (match === null) throw new ConfigError(variable, `must be a duration such as 3600, 90m, 12h or 30d (0: never), got "${raw}"`);
+  const seconds = Number(match[1]) * DURATION_UNITS[match[2] || 's']!;
+  return seconds === 0 ? null : seconds;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -126,6 +149,14 @@ export function resolveSecretKey(raw: string | undefined, dataDir: string): stri
   return generated;
 }
 
+function parseTokenMode(raw: string | undefined): TokenMode {
+  const value = (raw ?? '').trim().toLowerCase() || 'single';
+  if (!(TOKEN_MODES as readonly string[]).includes(value)) {
+    throw new ConfigError('TOKEN_MODE', `must be one of ${TOKEN_MODES.join(', ')}, got "${raw}"`);
+  }
+  return value as TokenMode;
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const database = parseDatabaseUrl(env.DATABASE_URL, cwd);
   const dataDir = database.dialect === 'sqlite' && database.path !== ':memory:'
@@ -156,5 +187,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     webRoot: webRootRaw === undefined ? resolve(cwd, 'dist/web') : webRootRaw.trim() === '' ? null : resolve(cwd, webRootRaw),
     bodyLimit: parseInteger('BODY_LIMIT', env.BODY_LIMIT, 2_621_440, 1024, 1_073_741_824),
     trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
+    tokenMode: parseTokenMode(env.TOKEN_MODE),
+    tokenTtlSeconds: parseDuration('TOKEN_TTL', env.TOKEN_TTL, DEFAULT_TOKEN_TTL_SECONDS),
   };
 }

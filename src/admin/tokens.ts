@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { KEY_PREFIX_LENGTH, resetToken, revokeToken } from '../auth/token-store.js';
 import type { TokenSealer } from '../auth/tokens.js';
+import { deleteUserDeviceTokens } from '../auth/device-tokens.js';
 import { findUserById } from '../auth/users.js';
 import { auditRequestWrite } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
@@ -144,7 +145,10 @@ export async function adminTokenRoutes(app: FastifyInstance, options: AdminToken
       const user = await findUserById(db, userIdParam(request));
       if (user === null) throw errors.notFound();
       assertMayChange(request.user!, user);
-      if (!(await revokeToken(db, user.id))) throw errors.notFound();
+      // The account token and, in per-device mode, every device's token.
+      const revoked = await revokeToken(db, user.id);
+      const devices = await deleteUserDeviceTokens(db, user.id);
+      if (!revoked && devices === 0) throw errors.notFound();
       await auditRequestWrite(db, request, 'token_revoked', { type: 'token', id: user.id, repr: user.username });
       return { status: 204 };
     },

@@ -6,7 +6,17 @@ import { errors } from '../errors.js';
 import { formParser, jsonParser, multipartParser } from '../http/body.js';
 import { jsonRenderer } from '../http/renderers.js';
 import { registerView } from '../http/view.js';
-import { charField, validateData } from '../serializers/fields.js';
+import type { TokenMode } from '../config.js';
+import { parseObjectId } from '../products/routes.js';
+import { charField, validateData, type Parsed } from '../serializers/fields.js';
+import {
+  createDeviceToken,
+  currentDeviceTokenId,
+  deleteDeviceToken,
+  deleteUserDeviceTokens,
+  DEVICE_NAME_MAX_LENGTH,
+  listDeviceTokens,
+} from './device-tokens.js';
 import { needsRehash, spendPasswordCheckTime, verifyPassword } from './passwords.js';
 import { allowAny } from './permissions.js';
 import type { AccessPolicy } from './plugin.js';
@@ -18,6 +28,9 @@ import type { AuthEvents } from './events.js';
 
 export interface AuthRoutesOptions {
   readonly db: Kysely<Database>;
+  readonly tokenMode: TokenMode;
+  /** Per-device tokens' lifetime; null: no expiry. */
+  readonly tokenTtlSeconds: number | null;
   readonly sealer: TokenSealer;
   readonly throttle: LoginThrottle;
   readonly access: AccessPolicy;
@@ -30,6 +43,13 @@ const loginFields = {
   password: charField({ trimWhitespace: false }),
 };
 
+// Per-device mode also takes an optional name for the device ("Alice's phone"); without
+// one, the User-Agent names it.
+const perDeviceLoginFields = {
+  ...loginFields,
+  device: charField({ required: false, allowBlank: true, maxLength: DEVICE_NAME_MAX_LENGTH }),
+};
+
 const loginActionFields = {
   username: { type: 'string', required: true, read_only: false, label: 'Username' },
   password: { type: 'string', required: true, read_only: false, label: 'Password' },
@@ -39,7 +59,8 @@ const loginActionFields = {
 const UNABLE_TO_LOG_IN = 'Unable to log in with provided credentials.';
 
 export async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
-  const { db, sealer, throttle, events } = options;
+  const { db, sealer, throttle, events, tokenMode, tokenTtlSeconds } = options;
+  const perDevice = tokenMode === 'per-device';
 
   registerView(app, {
     url: '/api/token-auth/',
@@ -50,7 +71,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
     renderers: [jsonRenderer],
     parsers: [formParser, multipartParser, jsonParser],
     async post(request, view) {
-      const fields = validateData(loginFields, await view.data(), { partial: false });
+      const fields = validateData(perDevice ? perDeviceLoginFields : loginFields, await view.data(), { partial: false }) as Parsed<typeof perDeviceLoginFields>;
       const username = fields.username!;
       const password = fields.password!;
       const keys = throttleKeys(username, request.ip);
@@ -74,6 +95,12 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
         throw errors.nonField(UNABLE_TO_LOG_IN);
       }
       await throttle.clear(keys[0]!);
+      if (perDevice) {
+        const name = fields.device || request.headers['user-agent'] || 'Unnamed device';
+        const { key, expires } = await createDeviceToken(db, user.id, name, tokenTtlSeconds);
+        await events.record(request, { action: 'login', username, userId: user.id });
+        return { status: 200, data: { token: key, expires } };
+      }
       const token = await getOrCreateKey(db, sealer, user.id);
       await events.record(request, { action: 'login', username, userId: user.id });
       return { status: 200, data: { token } };
@@ -87,9 +114,50 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
     access: options.access,
     async post(request) {
       const user = request.user!;
-      await revokeToken(db, user.id);
+      // The token this request came with: this device's, or the account token.
+      const deviceTokenId = currentDeviceTokenId(request);
+      if (deviceTokenId !== null) await deleteDeviceToken(db, user.id, deviceTokenId);
+      else await revokeToken(db, user.id);
       await events.record(request, { action: 'logout', username: user.username, userId: user.id });
       return { status: 200, data: { message: 'Logout successful' } };
+    },
+  });
+
+  registerView(app, {
+    url: '/api/logout-all/',
+    name: 'Logout All',
+    access: options.access,
+    async post(request) {
+      const user = request.user!;
+      await revokeToken(db, user.id);
+      await deleteUserDeviceTokens(db, user.id);
+      await events.record(request, { action: 'token_revoked', username: user.username, userId: user.id });
+      return { status: 200, data: { message: 'Logged out of every device' } };
+    },
+  });
+
+  if (!perDevice) return;
+
+  // The signed-in user's own device tokens: see them, sign one out.
+  registerView(app, {
+    url: '/api/devices/',
+    name: 'Device List',
+    access: options.access,
+    async get(request) {
+      return { status: 200, data: await listDeviceTokens(db, request.user!.id, currentDeviceTokenId(request)) };
+    },
+  });
+
+  registerView(app, {
+    url: '/api/devices/:id/',
+    name: 'Device Instance',
+    access: options.access,
+    async delete(request) {
+      const user = request.user!;
+      const id = parseObjectId((request.params as { id?: string }).id);
+      if (id === null || !(await deleteDeviceToken(db, user.id, id))) throw errors.notFound();
+      await events.record(request, { action: 'token_revoked', username: user.username, userId: user.id });
+      return { status: 204 };
     },
   });
 }

@@ -9,6 +9,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { passwordProblems } from '../auth/password-validation.js';
 import { getOrCreateKey, listTokens, resetToken, revokeToken } from '../auth/token-store.js';
 import type { TokenSealer } from '../auth/tokens.js';
+import { deleteUserDeviceTokens } from '../auth/device-tokens.js';
 import { findUserByUsername, insertUser, setPasswordHash, setUserFlags, usernameProblem, type User } from '../auth/users.js';
 import { toApiDateTime } from '../db/timestamps.js';
 import { recordCommandEvent } from '../audit/audit-log.js';
@@ -177,7 +178,9 @@ export async function createTokenCommand(ctx: CommandContext, username: string, 
 
 export async function revokeTokenCommand(ctx: CommandContext, username: string): Promise<void> {
   const user = await requireUser(ctx.db.kysely, username, 'Cannot revoke the Token');
-  if (!(await revokeToken(ctx.db.kysely, user.id))) throw new CommandError(`User ${username} has no token`);
+  const revoked = await revokeToken(ctx.db.kysely, user.id);
+  const devices = await deleteUserDeviceTokens(ctx.db.kysely, user.id);
+  if (!revoked && devices === 0) throw new CommandError(`User ${username} has no token`);
   await recordCommandEvent(ctx.db.kysely, { action: 'token_revoked', username, userId: user.id });
   ctx.out.write(`Revoked the token of user ${username}\n`);
 }

@@ -43,6 +43,16 @@ export interface ProductTable {
   created_at: string;
 }
 
+/** A per-device token (TOKEN_MODE=per-device): only the key's digest is kept. */
+export interface DeviceTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  key_digest: string;
+  name: string;
+  created: string;
+  expires: string | null;
+}
+
 /** One audit entry (audit/audit-log.ts); `changes` is JSON text. */
 export interface AuditLogTable {
   id: Generated<number>;
@@ -62,6 +72,7 @@ export interface Database {
   tessera_token: TokenTable;
   product: ProductTable;
   tessera_audit_log: AuditLogTable;
+  tessera_device_token: DeviceTokenTable;
 }
 
 export type UserRow = Selectable<UserTable>;

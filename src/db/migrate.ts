@@ -4,11 +4,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import * as m0001 from './migrations/0001_create_users_tokens_products.js';
 import * as m0002 from './migrations/0002_audit_log.js';
+import * as m0004 from './migrations/0004_device_tokens.js';
 import type { Database } from './database.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_create_users_tokens_products': m0001,
   '0002_audit_log': m0002,
+  '0004_device_tokens': m0004,
 };
 
 const provider: MigrationProvider = {
