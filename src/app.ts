@@ -1,8 +1,10 @@
 // buildApp(): the whole HTTP application on a given database. It never listens and never
 // reads process.env (main.ts does both), so tests build as many apps as they like.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { adminRoutes } from './admin/routes.js';
 import { auditAuthEvents } from './audit/audit-log.js';
@@ -21,6 +23,7 @@ import { registerRawBodyParser } from './http/body.js';
 import { middlewarePlugin, NOT_FOUND_PAGE } from './http/middleware.js';
 import { requestLogPlugin } from './http/request-log.js';
 import { registerView, viewsPlugin } from './http/view.js';
+import { openApiDocument } from './openapi/document.js';
 import { productRepository } from './products/repository.js';
 import { productRoutes } from './products/routes.js';
 
@@ -35,6 +38,17 @@ export const CLIENT_PAGE_CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** The OpenAPI document at /api/docs/json and Swagger UI at /api/docs/. */
+async function registerApiDocs(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(fastifySwagger, {
+    mode: 'static',
+    specification: { document: openApiDocument({ tokenMode: config.tokenMode, version: PACKAGE_VERSION }) as never },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+}
 
 export interface AppOptions {
   readonly config: Config;
@@ -103,6 +117,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(productRoutes, { products: productRepository(db), access: defaultAccess });
   await app.register(adminRoutes, { db, sealer, defaultAccess });
+
+  if (config.apiDocs) await registerApiDocs(app, config);
 
   // The web client: built files at /, and index.html for its own routes (/products, /admin).
   const webRoot = config.webRoot;

@@ -35,6 +35,8 @@ export interface Config {
   readonly tokenMode: TokenMode;
   /** Lifetime of a per-device token in seconds; null: they never expire. */
   readonly tokenTtlSeconds: number | null;
+  /** Serve the OpenAPI document and Swagger UI at /api/docs/. */
+  readonly apiDocs: boolean;
 }
 
 export const TOKEN_MODES = ['single', 'per-device'] as const;
@@ -189,5 +191,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
     tokenMode: parseTokenMode(env.TOKEN_MODE),
     tokenTtlSeconds: parseDuration('TOKEN_TTL', env.TOKEN_TTL, DEFAULT_TOKEN_TTL_SECONDS),
+    apiDocs: parseBoolean('API_DOCS', env.API_DOCS, true),
   };
 }

@@ -1,0 +1,223 @@
+// The OpenAPI 3.1 description of the API, for client teams (code generators, Swagger UI at
+// /api/docs/). Bodies are TypeBox schemas, the same ones the products resource declares;
+// validation itself stays in serializers/fields.ts, because DRF's exact messages are the
+// contract and JSON Schema validators word errors their own way.
+import { Type, type TSchema } from 'typebox';
+import { DEVICE_NAME_MAX_LENGTH } from '../auth/device-tokens.js';
+import { KEY_PREFIX_LENGTH } from '../auth/token-store.js';
+import type { TokenMode } from '../config.js';
+import { ProductInputSchema, ProductSchema } from '../products/schemas.js';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const DateTime = (options: Record<string, unknown> = {}) => Type.String({ format: 'date-time', ...options });
+
+const Detail = Type.Object({ detail: Type.String() }, { description: "DRF's error body" });
+const ValidationErrors = Type.Record(Type.String(), Type.Array(Type.String()), {
+  description: 'One list of messages per field; `non_field_errors` for the body as a whole',
+});
+const Message = Type.Object({ message: Type.String() });
+
+function pageOf(item: string) {
+  return Type.Object({
+    count: Type.Integer(),
+    next: Type.Union([Type.String({ format: 'uri' }), Type.Null()]),
+    previous: Type.Union([Type.String({ format: 'uri' }), Type.Null()]),
+    results: Type.Array(ref(item) as unknown as TSchema),
+  }, { description: "DRF's PageNumberPagination" });
+}
+
+const AdminUser = Type.Object({
+  id: Type.Integer({ readOnly: true }),
+  username: Type.String({ maxLength: 150 }),
+  email: Type.String({ maxLength: 254 }),
+  first_name: Type.String({ maxLength: 150 }),
+  last_name: Type.String({ maxLength: 150 }),
+  is_active: Type.Boolean(),
+  is_staff: Type.Boolean(),
+  is_superuser: Type.Boolean(),
+  date_joined: DateTime({ readOnly: true }),
+  last_login: Type.Union([DateTime(), Type.Null()], { readOnly: true }),
+  has_token: Type.Boolean({ readOnly: true }),
+});
+const AdminUserInput = Type.Object({
+  username: Type.String({ maxLength: 150 }),
+  password: Type.String({ minLength: 8, writeOnly: true }),
+  email: Type.Optional(Type.String({ maxLength: 254 })),
+  first_name: Type.Optional(Type.String({ maxLength: 150 })),
+  last_name: Type.Optional(Type.String({ maxLength: 150 })),
+  is_active: Type.Optional(Type.Boolean()),
+  is_staff: Type.Optional(Type.Boolean()),
+  is_superuser: Type.Optional(Type.Boolean()),
+});
+const UserRef = Type.Object({ id: Type.Integer(), username: Type.String() });
+const AdminToken = Type.Object({
+  user: UserRef,
+  key_prefix: Type.String({ minLength: KEY_PREFIX_LENGTH, maxLength: KEY_PREFIX_LENGTH }),
+  created: DateTime(),
+});
+const AdminTokenCreated = Type.Object({
+  user: UserRef,
+  key: Type.String({ pattern: '^[0-9a-f]{40}$', description: 'Shown in this response only' }),
+  key_prefix: Type.String(),
+  created: DateTime(),
+});
+const AuditEntry = Type.Object({
+  id: Type.Integer(),
+  created: DateTime(),
+  actor: Type.Union([Type.Object({ id: Type.Union([Type.Integer(), Type.Null()]), username: Type.String() }), Type.Null()]),
+  action: Type.String(),
+  object_type: Type.String({ enum: ['user', 'token', 'product'] }),
+  object_id: Type.Union([Type.String(), Type.Null()]),
+  object_repr: Type.String(),
+  changes: Type.Record(Type.String(), Type.Unknown()),
+  ip: Type.Union([Type.String(), Type.Null()]),
+});
+const Device = Type.Object({
+  id: Type.Integer(),
+  name: Type.String({ maxLength: DEVICE_NAME_MAX_LENGTH }),
+  created: DateTime(),
+  expires: Type.Union([DateTime(), Type.Null()]),
+  current: Type.Boolean({ description: 'The token this request was made with' }),
+});
+
+const errorResponses = {
+  400: { description: 'Validation or parse error', ...json(ValidationErrors) },
+  401: { description: 'No, bad or expired token (WWW-Authenticate: Token)', ...json(ref('Detail')) },
+  403: { description: 'Not allowed', ...json(ref('Detail')) },
+  404: { description: 'Not found', ...json(ref('Detail')) },
+};
+
+interface OperationSpec {
+  summary: string;
+  tag: string;
+  body?: unknown;
+  ok: number;
+  response?: unknown;
+  parameters?: unknown[];
+  anonymous?: boolean;
+}
+
+function operation(spec: OperationSpec) {
+  return {
+    summary: spec.summary,
+    tags: [spec.tag],
+    ...(spec.anonymous ? { security: [] } : {}),
+    ...(spec.parameters === undefined ? {} : { parameters: spec.parameters }),
+    ...(spec.body === undefined ? {} : { requestBody: { required: true, ...json(spec.body) } }),
+    responses: {
+      [spec.ok]: spec.response === undefined ? { description: 'No content' } : { description: 'OK', ...json(spec.response) },
+      ...errorResponses,
+    },
+  };
+}
+
+const idParameter = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'integer' } });
+const query = (name: string, description: string, schema: unknown = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
+const listParameters = (filters: unknown[] = []) => [
+  query('page', 'Page number from 1, or `last`'),
+  query('page_size', 'Default 25, at most 100', { type: 'integer' }),
+  query('search', 'Words that must all appear in one of the searched fields'),
+  query('ordering', 'Field names, `-` for descending, comma-separated'),
+  ...filters,
+];
+
+/** A list + detail resource under the admin, in one go. */
+function adminResource(path: string, name: string, item: string, input: unknown, filters: unknown[] = [], updateInput: unknown = input) {
+  return {
+    [`${path}/`]: {
+      get: operation({ summary: `List ${name}`, tag: 'admin', ok: 200, response: pageOf(item), parameters: listParameters(filters) }),
+      post: operation({ summary: `Create a ${name.replace(/s$/, '')}`, tag: 'admin', ok: 201, body: input, response: ref(item) }),
+    },
+    [`${path}/{id}/`]: {
+      parameters: [idParameter()],
+      get: operation({ summary: `Get a ${name.replace(/s$/, '')}`, tag: 'admin', ok: 200, response: ref(item) }),
+      put: operation({ summary: `Replace a ${name.replace(/s$/, '')}`, tag: 'admin', ok: 200, body: updateInput, response: ref(item) }),
+      patch: operation({ summary: `Change a ${name.replace(/s$/, '')}`, tag: 'admin', ok: 200, body: updateInput, response: ref(item) }),
+      delete: operation({ summary: `Delete a ${name.replace(/s$/, '')}`, tag: 'admin', ok: 204 }),
+    },
+  };
+}
+
+export function openApiDocument(options: { tokenMode: TokenMode; version: string }) {
+  const perDevice = options.tokenMode === 'per-device';
+  const TokenResponse = perDevice
+    ? Type.Object({ token: Type.String({ pattern: '^[0-9a-f]{40}$' }), expires: Type.Union([DateTime(), Type.Null()]) })
+    : Type.Object({ token: Type.String({ pattern: '^[0-9a-f]{40}$' }) });
+  const Credentials = Type.Object({
+    username: Type.String(),
+    password: Type.String({ format: 'password' }),
+    ...(perDevice ? { device: Type.Optional(Type.String({ maxLength: DEVICE_NAME_MAX_LENGTH })) } : {}),
+  });
+  const boolFilter = (name: string) => query(name, '`true` or `false`', { type: 'boolean' });
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tessera',
+      version: options.version,
+      description: "Django REST Framework's token authentication, wire-exact. Send `Authorization: Token <key>`.",
+    },
+    security: [{ TokenAuthentication: [] }],
+    tags: [{ name: 'auth' }, { name: 'products' }, { name: 'admin', description: 'Active staff only' }],
+    paths: {
+      '/api/token-auth/': {
+        post: {
+          ...operation({ summary: 'Log in: username and password for a token', tag: 'auth', ok: 200, body: Credentials, response: TokenResponse, anonymous: true }),
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'].map((type) => [type, { schema: Credentials }])),
+          },
+        },
+      },
+      '/api/logout/': { post: operation({ summary: 'Delete the token this request was sent with', tag: 'auth', ok: 200, response: ref('Message') }) },
+      '/api/logout-all/': { post: operation({ summary: "Delete every token of the user", tag: 'auth', ok: 200, response: ref('Message') }) },
+      ...(perDevice ? {
+        '/api/devices/': { get: operation({ summary: "The user's device tokens", tag: 'auth', ok: 200, response: Type.Array(Device) }) },
+        '/api/devices/{id}/': { parameters: [idParameter()], delete: operation({ summary: 'Sign a device out', tag: 'auth', ok: 204 }) },
+      } : {}),
+      '/api/products/': {
+        get: operation({ summary: 'List products', tag: 'products', ok: 200, response: Type.Array(ref('Product') as unknown as TSchema) }),
+        post: operation({ summary: 'Create a product', tag: 'products', ok: 201, body: ref('ProductInput'), response: ref('Product') }),
+      },
+      '/api/products/{id}/': {
+        parameters: [idParameter()],
+        get: operation({ summary: 'Get a product', tag: 'products', ok: 200, response: ref('Product') }),
+        put: operation({ summary: 'Replace a product', tag: 'products', ok: 200, body: ref('ProductInput'), response: ref('Product') }),
+        patch: operation({ summary: 'Change a product', tag: 'products', ok: 200, body: ref('ProductInput'), response: ref('Product') }),
+        delete: operation({ summary: 'Delete a product', tag: 'products', ok: 204 }),
+      },
+      ...adminResource('/api/admin/users', 'users', 'AdminUser', AdminUserInput, [boolFilter('is_active'), boolFilter('is_staff'), boolFilter('is_superuser')], Type.Omit(AdminUserInput, ['password'])),
+      '/api/admin/users/{id}/set-password/': {
+        parameters: [idParameter()],
+        post: operation({ summary: "Set a user's password", tag: 'admin', ok: 200, body: Type.Object({ password: Type.String({ minLength: 8 }) }), response: ref('Message') }),
+      },
+      '/api/admin/tokens/': {
+        get: operation({ summary: 'List tokens (key prefixes only)', tag: 'admin', ok: 200, response: pageOf('AdminToken'), parameters: listParameters() }),
+        post: operation({ summary: "Create or reset a user's token", tag: 'admin', ok: 201, body: Type.Object({ user: Type.Integer() }), response: AdminTokenCreated }),
+      },
+      '/api/admin/tokens/{user_id}/': {
+        parameters: [idParameter('user_id')],
+        get: operation({ summary: "A user's token", tag: 'admin', ok: 200, response: ref('AdminToken') }),
+        delete: operation({ summary: "Revoke a user's tokens", tag: 'admin', ok: 204 }),
+      },
+      ...adminResource('/api/admin/products', 'products', 'Product', ref('ProductInput')),
+      '/api/admin/audit-log/': {
+        get: operation({
+          summary: 'The audit log, newest first', tag: 'admin', ok: 200, response: pageOf('AuditEntry'),
+          parameters: listParameters(['action', 'object_type', 'object_id', 'actor', 'since', 'until'].map((name) => query(name, 'Exact match (since/until: ISO 8601)'))),
+        }),
+      },
+      '/api/admin/audit-log/{id}/': {
+        parameters: [idParameter()],
+        get: operation({ summary: 'One audit entry', tag: 'admin', ok: 200, response: ref('AuditEntry') }),
+      },
+    },
+    components: {
+      securitySchemes: {
+        TokenAuthentication: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The word `Token`, a space, then the key' },
+      },
+      schemas: { Detail, ValidationErrors, Message, Product: ProductSchema, ProductInput: ProductInputSchema, AdminUser, AdminToken, AuditEntry },
+    },
+  };
+}
