@@ -13,6 +13,7 @@ import { deleteUserDeviceTokens } from '../auth/device-tokens.js';
 import { findUserByUsername, insertUser, setPasswordHash, setUserFlags, usernameProblem, type User } from '../auth/users.js';
 import { toApiDateTime } from '../db/timestamps.js';
 import { recordCommandEvent } from '../audit/audit-log.js';
+import { parseDuration } from '../config.js';
 
 export class CommandError extends Error {}
 
@@ -197,4 +198,23 @@ export async function listTokensCommand(ctx: CommandContext): Promise<void> {
   for (const row of [header, ...rows]) {
     ctx.out.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
   }
+}
+
+// ---------------------------------------------------------------- audit log
+
+/** Deletes audit entries older than the given age (a retention policy, run from cron). */
+export async function pruneAuditLogCommand(ctx: CommandContext, olderThan: string): Promise<number> {
+  let seconds: number | null;
+  try {
+    seconds = parseDuration('--older-than', olderThan, null);
+  } catch {
+    throw new CommandError(`--older-than must be a duration such as 90d, 12h or 3600, got "${olderThan}"`);
+  }
+  if (seconds === null) throw new CommandError('--older-than must be more than 0');
+  const cutoff = new Date(Date.now() - seconds * 1000).toISOString();
+  const stored = `${cutoff.slice(0, 10)} ${cutoff.slice(11, 23)}000`;
+  const result = await ctx.db.kysely.deleteFrom('tessera_audit_log').where('created', '<', stored).executeTakeFirst();
+  const deleted = Number(result.numDeletedRows);
+  ctx.out.write(`Deleted ${deleted} audit log ${deleted === 1 ? 'entry' : 'entries'} older than ${cutoff.slice(0, 19)}Z\n`);
+  return deleted;
 }

@@ -13,6 +13,7 @@ import {
   createTokenCommand,
   listTokensCommand,
   migrateCommand,
+  pruneAuditLogCommand,
   revokeTokenCommand,
   setUserCommand,
   type CommandContext,
@@ -158,6 +159,13 @@ token
   .description("delete the user's token (the key stops working at once)")
   .action((username: string) => withContext((ctx) => revokeTokenCommand(ctx, username)));
 token.command('list').description('list tokens: user, key prefix, created').action(() => withContext(listTokensCommand));
+
+const audit = program.command('audit').description('the audit log');
+audit
+  .command('prune')
+  .requiredOption('--older-than <age>', 'delete entries older than this: 365d, 12h, 3600 (seconds)')
+  .description('delete old audit log entries (a retention policy; run it from cron)')
+  .action((options: { olderThan: string }) => withContext((ctx) => pruneAuditLogCommand(ctx, options.olderThan)));
 
 try {
   await program.parseAsync(process.argv);

@@ -11,7 +11,7 @@ import { findUserByUsername } from '../../src/auth/users.js';
 import { verifyPassword } from '../../src/auth/passwords.js';
 import {
   changePasswordCommand, CommandError, createSuperuserCommand, createTokenCommand, listTokensCommand,
-  migrateCommand, revokeTokenCommand, setUserCommand, type CommandContext,
+  migrateCommand, pruneAuditLogCommand, revokeTokenCommand, setUserCommand, type CommandContext,
 } from '../../src/cli/commands.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/database.js';
 import { PROJECT_ROOT } from '../helpers/server.js';
@@ -84,6 +84,25 @@ describe.each(DIALECTS)('CLI commands on %s', (dialect) => {
     expect(out()).toContain('Revoked the token of user bob\n');
     await expect(revokeTokenCommand(ctx, 'bob')).rejects.toThrow('User bob has no token');
     await expect(createTokenCommand(ctx, 'nobody', { reset: false })).rejects.toThrow('Cannot create the Token: user nobody does not exist');
+
+    // Each change is in the audit log, made by no one (the CLI) from no address.
+    const entries = await database.db.kysely.selectFrom('tessera_audit_log').selectAll().orderBy('id').execute();
+    expect(entries.map((entry) => [entry.action, entry.object_repr, entry.actor_username, entry.ip])).toEqual([
+      ['token_created', 'bob', null, null],
+      ['token_reset', 'bob', null, null],
+      ['token_revoked', 'bob', null, null],
+    ]);
+  });
+
+  it('audit prune deletes entries older than the given age', async () => {
+    const { ctx, out } = context(database);
+    const values = (created: string) => ({ created, action: 'login', object_type: 'user', object_repr: 'bob', changes: '{}', actor_id: null, actor_username: null, object_id: null, ip: null });
+    await database.db.kysely.insertInto('tessera_audit_log').values([values('2001-01-01 00:00:00.000000'), values('2999-01-01 00:00:00.000000')]).execute();
+    expect(await pruneAuditLogCommand(ctx, '365d')).toBe(1);
+    expect(out()).toMatch(/^Deleted 1 audit log entry older than \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
+    expect(await database.db.kysely.selectFrom('tessera_audit_log').select('created').execute()).toHaveLength(1);
+    await expect(pruneAuditLogCommand(ctx, 'a while')).rejects.toThrow('--older-than must be a duration');
+    await expect(pruneAuditLogCommand(ctx, '0')).rejects.toThrow('--older-than must be more than 0');
   });
 
   it('createsuperuser asks, validates and creates a staff superuser', async () => {
