@@ -39,7 +39,7 @@ afterEach(async () => {
 
 /** Console errors we expect: the browser logs every 4xx the app receives. */
 function unexpectedErrors(): string[] {
-  return pageErrors.filter((line) => !/Failed to load resource: the server responded with a status of (400|401)/.test(line));
+  return pageErrors.filter((line) => !/Failed to load resource: the server responded with a status of (400|401|403|404)/.test(line));
 }
 
 describe(`login (${TARGET})`, () => {

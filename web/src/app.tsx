@@ -6,6 +6,7 @@ import { useEffect, useMemo } from 'react';
 import type { ReactElement } from 'react';
 import type { ApiClient } from './api/client.ts';
 import { AuthProvider, useAuth } from './auth/auth-context.tsx';
+import { StaffProvider, useStaff } from './auth/staff-context.tsx';
 import { AppShell } from './components/app-shell.tsx';
 import type { NavItem } from './components/app-shell.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
@@ -22,7 +23,9 @@ export interface AppProps {
 export function App({ api, routes = defaultRoutes }: AppProps): ReactElement {
   return (
     <AuthProvider api={api}>
-      <Router routes={routes} />
+      <StaffProvider>
+        <Router routes={routes} />
+      </StaffProvider>
     </AuthProvider>
   );
 }
@@ -33,6 +36,7 @@ interface RouterProps {
 
 function Router({ routes }: RouterProps): ReactElement {
   const { session, notice } = useAuth();
+  const staff = useStaff().status.state === 'staff';
   const { pathname, search } = useLocation();
 
   const match = useMemo(() => {
@@ -46,9 +50,9 @@ function Router({ routes }: RouterProps): ReactElement {
   const nav = useMemo<NavItem[]>(
     () =>
       routes
-        .filter((route) => route.nav && session && (route.nav.visible?.(session) ?? true))
-        .map((route) => ({ to: route.path, label: route.nav?.label ?? route.title })),
-    [routes, session],
+        .filter((route) => route.nav && session && (route.nav.visible?.(session) ?? true) && (!route.nav.staffOnly || staff))
+        .map((route) => ({ to: route.nav?.to ?? route.path, label: route.nav?.label ?? route.title })),
+    [routes, session, staff],
   );
 
   const title = match ? match.route.title : pathname === '/' ? '' : 'Page not found';

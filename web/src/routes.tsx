@@ -7,6 +7,11 @@ import type { ReactElement } from 'react';
 import type { Session } from './api/token-store.ts';
 import { LoginPage } from './pages/login-page.tsx';
 import { ProductsPage } from './pages/products-page.tsx';
+import { AdminProductsPage } from './pages/admin/admin-products-page.tsx';
+import { AuditLogPage } from './pages/admin/audit-log-page.tsx';
+import { TokensPage } from './pages/admin/tokens-page.tsx';
+import { UsersPage } from './pages/admin/users-page.tsx';
+import { Redirect } from './router/index.ts';
 
 export type Access =
   /** Anyone; shown in the bare layout (no header). */
@@ -23,7 +28,14 @@ export interface RouteDefinition {
   access: Access;
   render(params: Record<string, string>): ReactElement;
   /** A link in the header of signed-in pages. */
-  nav?: { label: string; visible?(session: Session): boolean };
+  nav?: {
+    label: string;
+    visible?(session: Session): boolean;
+    /** Shown only to staff (the server said so: auth/staff-context.tsx). */
+    staffOnly?: boolean;
+    /** Where the link goes, when not the route's own path (a pattern). */
+    to?: string;
+  };
 }
 
 export const HOME_PATH = '/products';
@@ -38,4 +50,10 @@ export const routes: readonly RouteDefinition[] = [
     render: () => <ProductsPage />,
     nav: { label: 'Products' },
   },
+  // The admin pages check staff status themselves and show "not allowed" to others.
+  { path: '/admin', title: 'Admin', access: 'signed-in', render: () => <Redirect to="/admin/users" />, nav: { label: 'Admin', staffOnly: true, to: '/admin/users' } },
+  { path: '/admin/users', title: 'Users · Admin', access: 'signed-in', render: () => <UsersPage /> },
+  { path: '/admin/tokens', title: 'Tokens · Admin', access: 'signed-in', render: () => <TokensPage /> },
+  { path: '/admin/products', title: 'Products · Admin', access: 'signed-in', render: () => <AdminProductsPage /> },
+  { path: '/admin/audit-log', title: 'Audit log · Admin', access: 'signed-in', render: () => <AuditLogPage /> },
 ];

@@ -29,6 +29,12 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+/** Tessera's own extras: its command line, on the server's database. */
+export interface TesseraServer extends TestServer {
+  /** Runs `tessera <args>` with the server's environment plus `extraEnv`; resolves with stdout. */
+  manage(args: string[], extraEnv?: Record<string, string>): Promise<string>;
+}
+
 export interface StartOptions {
   /** CORS_ALLOWED_ORIGINS, comma-separated. */
   corsAllowedOrigins?: string;
@@ -36,7 +42,7 @@ export interface StartOptions {
   withoutClient?: boolean;
 }
 
-export async function startTessera(options: StartOptions = {}): Promise<TestServer> {
+export async function startTessera(options: StartOptions = {}): Promise<TesseraServer> {
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
   const port = await freePort();
@@ -71,6 +77,10 @@ export async function startTessera(options: StartOptions = {}): Promise<TestServ
       if (userOptions.staff) args.push('--staff');
       if (userOptions.inactive) args.push('--inactive');
       await run(process.execPath, args, { cwd: ROOT, env });
+    },
+    async manage(args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
+      const { stdout } = await run(process.execPath, ['bin/tessera.js', ...args], { cwd: ROOT, env: { ...env, ...extraEnv } });
+      return stdout;
     },
     async stop(): Promise<void> {
       await stopProcess(child);

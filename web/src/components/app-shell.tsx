@@ -43,7 +43,9 @@ export function AppShell({ nav, children }: AppShellProps): ReactElement {
           <nav aria-label="Main" className="topnav">
             <ul>
               {nav.map((item) => {
-                const current = pathname === item.to || pathname.startsWith(`${item.to}/`);
+                // "Admin" links to /admin/users but is current on every /admin page.
+                const section = item.to.startsWith('/admin') ? '/admin' : item.to;
+                const current = pathname === section || pathname.startsWith(`${section}/`);
                 return (
                   <li key={item.to}>
                     <Link to={item.to} aria-current={current ? 'page' : undefined} className="topnav__link">

@@ -20,9 +20,11 @@ export interface ProductFormDialogProps {
   product?: Product;
   onClose(): void;
   onSaved(product: Product): void;
+  /** How to save; defaults to /api/products/ (the admin saves through /api/admin/products/). */
+  save?(input: ProductInput): Promise<Product>;
 }
 
-export function ProductFormDialog({ product, onClose, onSaved }: ProductFormDialogProps): ReactElement {
+export function ProductFormDialog({ product, onClose, onSaved, save }: ProductFormDialogProps): ReactElement {
   const api = useApi();
   const editing = product !== undefined;
   const [values, setValues] = useState<ProductInput>(() => ({
@@ -49,7 +51,7 @@ export function ProductFormDialog({ product, onClose, onSaved }: ProductFormDial
     setPending(true);
     setError(null);
     try {
-      const saved = editing ? await updateProduct(api, product.id, values) : await createProduct(api, values);
+      const saved = save ? await save(values) : editing ? await updateProduct(api, product.id, values) : await createProduct(api, values);
       onSaved(saved);
     } catch (caught) {
       if (caught instanceof ApiError && caught.isUnauthorized) return; // on the way to login
