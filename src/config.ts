@@ -77,12 +77,20 @@ export function loadDotEnv(path = '.env'): void {
 export function parseDatabaseUrl(raw: string | undefined, cwd: string): DatabaseConfig {
   const value = (raw ?? '').trim() || DEFAULT_SQLITE_PATH;
   if (/^postgres(ql)?:\/\//i.test(value)) {
+    let url: URL;
     try {
-      new URL(value);
+      url = new URL(value);
     } catch {
       throw new ConfigError('DATABASE_URL', `is not a valid postgres:// URL: ${value}`);
     }
-    return { dialect: 'postgres', url: value };
+    // ?schema=name: the tables live in that schema (first on the search path).
+    const schema = url.searchParams.get('schema');
+    if (schema === null) return { dialect: 'postgres', url: value };
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+      throw new ConfigError('DATABASE_URL', `has an invalid schema name "${schema}" (letters, digits and _ only)`);
+    }
+    url.searchParams.delete('schema');
+    return { dialect: 'postgres', url: url.toString(), schema };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !/^sqlite:\/\//i.test(value)) {
     throw new ConfigError('DATABASE_URL', `must be a SQLite file path, sqlite:///path or postgres://…, got ${value}`);

@@ -21,6 +21,10 @@ describe('loadConfig', () => {
 
   it('reads PostgreSQL URLs and SQLite paths', () => {
     expect(loadConfig({ ...SECRET, DATABASE_URL: 'postgres://u@db:5432/app' }).database).toEqual({ dialect: 'postgres', url: 'postgres://u@db:5432/app' });
+    expect(loadConfig({ ...SECRET, DATABASE_URL: 'postgres://u@db:5432/app?schema=tessera&sslmode=require' }).database).toEqual({
+      dialect: 'postgres', url: 'postgres://u@db:5432/app?sslmode=require', schema: 'tessera',
+    });
+    expect(() => loadConfig({ ...SECRET, DATABASE_URL: 'postgres://u@db/app?schema=a;drop' })).toThrow('DATABASE_URL has an invalid schema name');
     expect(loadConfig({ ...SECRET, DATABASE_URL: 'sqlite:///var/lib/t.db' }).database).toEqual({ dialect: 'sqlite', path: '/var/lib/t.db' });
   });
 

@@ -19,6 +19,7 @@ import {
   type CommandContext,
   type Prompter,
 } from './commands.js';
+import { importDjangoCommand } from './import-django.js';
 
 /** Reads typed characters without echoing them (a password prompt on a terminal). */
 function readHidden(): Promise<string> {
@@ -159,6 +160,14 @@ token
   .description("delete the user's token (the key stops working at once)")
   .action((username: string) => withContext((ctx) => revokeTokenCommand(ctx, username)));
 token.command('list').description('list tokens: user, key prefix, created').action(() => withContext(listTokensCommand));
+
+program
+  .command('import-django')
+  .argument('<source>', "the Django database: a SQLite file, or postgres://… (?schema=name)")
+  .option('--product-table <table>', 'the products table (default: the one *_product table with name, description, price, created_at)')
+  .option('--dry-run', 'check and count everything, write nothing', false)
+  .description("copy a Django + DRF database's users, tokens and products into this empty database; every client keeps its token")
+  .action((source: string, options: { productTable?: string; dryRun: boolean }) => withContext((ctx) => importDjangoCommand(ctx, source, options)));
 
 const audit = program.command('audit').description('the audit log');
 audit

@@ -42,12 +42,18 @@ function allRows(statement: SQLite.Statement, parameters: readonly unknown[]): u
   return statement.all(...sqliteParameters(parameters));
 }
 
-function openSqlite(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SQLite(path);
+export interface OpenOptions {
+  /** Open an existing SQLite file without changing it (a Django database to import). */
+  readonly readonly?: boolean;
+}
+
+function openSqlite(path: string, options: OpenOptions = {}): Db {
+  const readonly = options.readonly === true;
+  if (!readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path, readonly ? { readonly: true, fileMustExist: true } : {});
   // WAL lets the CLI write while the server reads; NORMAL sync is durable in WAL mode
   // except for the last transactions on power loss, Django's default trade-off too.
-  sqlite.pragma('journal_mode = WAL');
+  if (!readonly) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
@@ -125,6 +131,6 @@ function openPostgres(url: string, schema: string | undefined): Db {
   };
 }
 
-export function openDatabase(config: DatabaseConfig): Db {
-  return config.dialect === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url, config.schema);
+export function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Db {
+  return config.dialect === 'sqlite' ? openSqlite(config.path, options) : openPostgres(config.url, config.schema);
 }

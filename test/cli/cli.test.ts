@@ -6,38 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTokenSealer, digestKey } from '../../src/auth/tokens.js';
+import { digestKey } from '../../src/auth/tokens.js';
 import { findUserByUsername } from '../../src/auth/users.js';
 import { verifyPassword } from '../../src/auth/passwords.js';
 import {
-  changePasswordCommand, CommandError, createSuperuserCommand, createTokenCommand, listTokensCommand,
-  migrateCommand, pruneAuditLogCommand, revokeTokenCommand, setUserCommand, type CommandContext,
+  changePasswordCommand, createSuperuserCommand, createTokenCommand, listTokensCommand,
+  migrateCommand, pruneAuditLogCommand, revokeTokenCommand, setUserCommand,
 } from '../../src/cli/commands.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/database.js';
 import { PROJECT_ROOT } from '../helpers/server.js';
+import { commandContext } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 
-function context(database: TestDatabase, answers: string[] = [], env: Record<string, string> = {}) {
-  let out = '';
-  let err = '';
-  const ctx: CommandContext = {
-    db: database.db,
-    sealer: createTokenSealer('cli-test-secret-key-long-enough-123456'),
-    out: { write: (text) => void (out += text) },
-    err: { write: (text) => void (err += text) },
-    prompter: {
-      async ask(question) {
-        out += question;
-        const answer = answers.shift();
-        if (answer === undefined) throw new CommandError('no more answers');
-        return answer;
-      },
-    },
-    env,
-  };
-  return { ctx, out: () => out, err: () => err };
-}
+const context = commandContext;
 
 describe.each(DIALECTS)('CLI commands on %s', (dialect) => {
   let database: TestDatabase;
