@@ -31,7 +31,12 @@ export class ApiError extends Error {
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(statusCode: number, code: ApiErrorCode, body: ErrorBody, headers: Record<string, string> = {}) {
+    // An ApiError is an answer, not a bug: no stack trace is captured (capturing one costs
+    // more than the rest of a 401), so bad tokens stay as cheap as good ones.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(typeof (body as { detail?: unknown }).detail === 'string' ? (body as { detail: string }).detail : code);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'ApiError';
     this.statusCode = statusCode;
     this.code = code;

@@ -4,12 +4,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import * as m0001 from './migrations/0001_create_users_tokens_products.js';
 import * as m0002 from './migrations/0002_audit_log.js';
+import * as m0003 from './migrations/0003_token_lookup_index.js';
 import * as m0004 from './migrations/0004_device_tokens.js';
 import type { Database } from './database.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_create_users_tokens_products': m0001,
   '0002_audit_log': m0002,
+  '0003_token_lookup_index': m0003,
   '0004_device_tokens': m0004,
 };
 
@@ -20,7 +22,15 @@ const provider: MigrationProvider = {
 };
 
 export function createMigrator(db: Kysely<Database>): Migrator {
-  return new Migrator({ db, provider, migrationTableName: 'tessera_migration', migrationLockTableName: 'tessera_migration_lock' });
+  return new Migrator({
+    db,
+    provider,
+    migrationTableName: 'tessera_migration',
+    migrationLockTableName: 'tessera_migration_lock',
+    // A database that ran a later migration before an earlier one was added (0004 landed
+    // before 0003) still takes the earlier one; each migration stands alone.
+    allowUnorderedMigrations: true,
+  });
 }
 
 export class MigrationError extends Error {}
