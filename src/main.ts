@@ -62,8 +62,16 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  const code = (error as { code?: unknown } | null)?.code;
+  const where = (error as { address?: string; port?: number } | null);
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
+  } else if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    // The usual ways a start fails on a developer's machine, said plainly.
+    const problem = code === 'EADDRINUSE'
+      ? 'another program is using that port'
+      : code === 'EACCES' ? 'this user may not use that port' : 'that address is not one of this machine';
+    process.stderr.write(`Tessera cannot listen on ${where?.address ?? 'HOST'}:${where?.port ?? 'PORT'}: ${problem}. Stop it, or choose another with HOST and PORT.\n`);
   } else {
     process.stderr.write(`Tessera failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
   }
