@@ -2,7 +2,8 @@
  * The admin pages in Chromium against a started Tessera on a fresh database: a superuser
  * made with `tessera createsuperuser --no-input` signs in, finds a user, resets their token
  * (the new key shown once), deactivates them, and both the old key and the new one are
- * refused; deletes ask first; the audit log shows what happened; a user who is not staff
+ * refused; deletes and revokes ask first; products are managed with the server's
+ * validation; the audit log shows what happened; a user who is not staff
  * is kept out. (Tessera only: the DRF reference has Django's admin instead.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,6 +169,47 @@ describe.skipIf(TARGET === 'reference')('admin (tessera)', () => {
     await expect.poll(actions).toEqual(['user_updated']);
     await expect(page.locator('tbody tr').first().textContent()).resolves.toContain('is_active: true → false');
     await screenshot(page, 'admin-07-audit-log');
+  });
+
+  it('asks before revoking a token, and the revoked key is refused', async () => {
+    await server.createUser('dave', 'davepass1234');
+    const daveKey = await login('dave', 'davepass1234');
+    await page.getByRole('link', { name: 'Tokens' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tokens' }).waitFor();
+    await row('dave').waitFor();
+    await row('dave').getByRole('button', { name: 'Revoke the token of dave' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Revoke token?' });
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    // Cancelled: nothing happened.
+    expect((await apiAs(daveKey, '/api/products/')).status).toBe(200);
+    await row('dave').getByRole('button', { name: 'Revoke the token of dave' }).click();
+    await confirm.waitFor();
+    await screenshot(page, 'admin-10-revoke-confirm');
+    await confirm.getByRole('button', { name: 'Revoke' }).click();
+    await row('dave').waitFor({ state: 'detached' });
+    expect(await apiAs(daveKey, '/api/products/')).toEqual({ status: 401, body: { detail: 'Invalid token.' } });
+  });
+
+  it('manages products: creates one with the server\'s validation, and asks before deleting it', async () => {
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Products' }).waitFor();
+    await page.getByRole('button', { name: 'New product' }).click();
+    const form = page.getByRole('dialog', { name: 'New product' });
+    await form.getByLabel('Name').fill('Admin lamp');
+    await form.getByLabel('Price').fill('not a price');
+    await form.getByRole('button', { name: 'Create product' }).click();
+    await form.getByText('A valid number is required.').waitFor();
+    await form.getByLabel('Price').fill('19.90');
+    await form.getByRole('button', { name: 'Create product' }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.getByRole('rowheader', { name: 'Admin lamp' }).waitFor();
+    await screenshot(page, 'admin-11-products');
+    await page.getByRole('button', { name: 'Delete Admin lamp' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete product?' });
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('rowheader', { name: 'Admin lamp' }).waitFor({ state: 'detached' });
   });
 
   it('is readable on a phone', async () => {

@@ -147,6 +147,63 @@ describe('admin pages', () => {
     await waitFor(() => expect(screen.queryByText(key)).toBeNull());
   });
 
+  it("offers a superuser's row no buttons to a staff member who is not a superuser", async () => {
+    renderApp({
+      path: '/admin/users',
+      session: SESSION,
+      handler: adminServer((_request, path) => (path === '/api/admin/users/' ? { status: 200, body: page([user(1, 'boss', { is_staff: true, is_superuser: true }), user(3, 'alice')]) } : undefined)),
+    });
+    await screen.findByRole('rowheader', { name: 'boss' });
+    expect(within(rowOf('boss')).queryAllByRole('button')).toEqual([]);
+    expect(rowOf('boss').textContent).toContain('Only a superuser can change a superuser.');
+    expect(within(rowOf('alice')).getByRole('button', { name: 'Reset token for alice' })).toBeTruthy();
+    expect(within(rowOf('alice')).getByRole('button', { name: 'Delete alice' })).toBeTruthy();
+  });
+
+  it("revokes a token only after a confirmation, and keeps the dialog open with the server's refusal", async () => {
+    const u = userEvent.setup();
+    const tokens = [
+      { user: { id: 1, username: 'boss' }, key_prefix: '9c0ffe', created: '2026-11-28T14:51:16Z' },
+      { user: { id: 3, username: 'alice' }, key_prefix: '3f9a1c', created: '2026-11-28T14:51:16Z' },
+    ];
+    const { server } = renderApp({
+      path: '/admin/tokens',
+      session: SESSION,
+      handler: adminServer((request, path) => {
+        if (path === '/api/admin/tokens/') return { status: 200, body: page(tokens) };
+        if (path === '/api/admin/tokens/1/' && request.method === 'DELETE') return { status: 403, body: { detail: 'Only a superuser can change a superuser.' } };
+        if (path === '/api/admin/tokens/3/' && request.method === 'DELETE') {
+          tokens.splice(1, 1);
+          return { status: 204 };
+        }
+        return undefined;
+      }),
+    });
+    await screen.findByRole('rowheader', { name: 'alice' });
+    const deletes = () => server.requests.filter((request) => request.method === 'DELETE');
+
+    await u.click(screen.getByRole('button', { name: 'Revoke the token of alice' }));
+    let confirm = await screen.findByRole('alertdialog', { name: 'Revoke token?' });
+    expect(confirm.textContent).toContain('3f9a1c…');
+    await u.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    expect(deletes()).toEqual([]);
+
+    await u.click(screen.getByRole('button', { name: 'Revoke the token of boss' }));
+    confirm = await screen.findByRole('alertdialog', { name: 'Revoke token?' });
+    await u.click(within(confirm).getByRole('button', { name: 'Revoke' }));
+    expect(await within(confirm).findByText('Only a superuser can change a superuser.')).toBeTruthy();
+    await u.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+
+    await u.click(screen.getByRole('button', { name: 'Revoke the token of alice' }));
+    confirm = await screen.findByRole('alertdialog', { name: 'Revoke token?' });
+    await u.click(within(confirm).getByRole('button', { name: 'Revoke' }));
+    expect(await screen.findByText('Revoked the token of alice.')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('rowheader', { name: 'alice' })).toBeNull());
+    expect(deletes().map((request) => request.url)).toEqual(['/api/admin/tokens/1/', '/api/admin/tokens/3/']);
+  });
+
   it('filters the audit log by action and shows what changed', async () => {
     const u = userEvent.setup();
     const { server } = renderApp({

@@ -1,7 +1,8 @@
 /**
  * Admin → Users: search, filter by active/staff, page through; create, edit (deactivate,
  * staff, superuser, password), reset the token (the new key shown once) and delete, each
- * destructive action behind a confirmation.
+ * destructive action behind a confirmation. A superuser's account and token are only a
+ * superuser's to change; other staff see that said in the row instead of the buttons.
  */
 import { useState } from 'react';
 import type { ReactElement } from 'react';
@@ -84,16 +85,23 @@ function Users({ me }: { me: AdminMe }): ReactElement {
                 <td><YesNo value={user.has_token} /></td>
                 <td><time dateTime={user.date_joined}>{formatDateTime(user.date_joined)}</time></td>
                 <td className="data-table__actions">
-                  <button type="button" className="button button--small" onClick={() => setEditor({ user })}>
-                    Edit<span className="visually-hidden"> {user.username}</span>
-                  </button>
-                  <button type="button" className="button button--small" onClick={() => confirmation.ask({ kind: 'reset', user })}>
-                    {user.has_token ? 'Reset token' : 'Create token'}<span className="visually-hidden"> for {user.username}</span>
-                  </button>
-                  {user.id === me.id ? null : (
-                    <button type="button" className="button button--small button--danger-outline" onClick={() => confirmation.ask({ kind: 'delete', user })}>
-                      Delete<span className="visually-hidden"> {user.username}</span>
-                    </button>
+                  {user.is_superuser && !me.is_superuser ? (
+                    // The server refuses it (docs/admin-api.md): say so rather than offer buttons that fail.
+                    <span className="data-table__sub">Only a superuser can change a superuser.</span>
+                  ) : (
+                    <>
+                      <button type="button" className="button button--small" onClick={() => setEditor({ user })}>
+                        Edit<span className="visually-hidden"> {user.username}</span>
+                      </button>
+                      <button type="button" className="button button--small" onClick={() => confirmation.ask({ kind: 'reset', user })}>
+                        {user.has_token ? 'Reset token' : 'Create token'}<span className="visually-hidden"> for {user.username}</span>
+                      </button>
+                      {user.id === me.id ? null : (
+                        <button type="button" className="button button--small button--danger-outline" onClick={() => confirmation.ask({ kind: 'delete', user })}>
+                          Delete<span className="visually-hidden"> {user.username}</span>
+                        </button>
+                      )}
+                    </>
                   )}
                 </td>
               </tr>
