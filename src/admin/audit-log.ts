@@ -2,10 +2,10 @@
 // what staff look for (an action, an object, an actor, a time window).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLogRow } from '../db/database.js';
-import { toApiDateTime } from '../db/timestamps.js';
+import { storedFromParts, toApiDateTime } from '../db/timestamps.js';
 import { errors } from '../errors.js';
 import { registerView } from '../http/view.js';
-import { parseObjectId } from '../products/routes.js';
+import { parseObjectId } from '../http/params.js';
 import { pageOfQuery, queryParam, searchCondition, textFilter, searchTerms, type OrderingSpec } from './lists.js';
 import type { AdminResourceOptions } from './options.js';
 
@@ -52,17 +52,11 @@ function timeFilter(request: FastifyRequest, name: string): string | undefined {
   const invalid = () => errors.validation({ [name]: ['Enter a valid date/time.'] });
   const match = ISO_DATE_TIME.exec(raw);
   if (match === null) throw invalid();
-  const [, date = '', time = '00:00', offset = 'Z'] = match;
-  // Date() rolls 2026-02-30 over to March; Django refuses it.
-  const day = new Date(`${date}T00:00:00Z`);
-  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== date) throw invalid();
+  const [, date = '', time = '00:00', offset] = match;
   const [clock = '', fraction = ''] = time.split('.');
-  const seconds = clock.length === 5 ? `${clock}:00` : clock;
-  const zone = offset === 'Z' ? 'Z' : offset.replace(/^([+-]\d\d):?(\d\d)$/, '$1:$2');
-  const parsed = new Date(`${date}T${seconds}${zone}`);
-  if (Number.isNaN(parsed.getTime())) throw invalid();
-  const iso = parsed.toISOString(); // whole seconds, in UTC; the fraction is kept as given
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${fraction.padEnd(6, '0')}`;
+  const stored = storedFromParts(date, clock, fraction, offset);
+  if (stored === null) throw invalid();
+  return stored;
 }
 
 export async function adminAuditRoutes(app: FastifyInstance, options: AdminResourceOptions): Promise<void> {

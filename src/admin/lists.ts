@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import { ApiError, errors } from '../errors.js';
+import { parseObjectId } from '../http/params.js';
 import { parseBoolean } from '../serializers/fields.js';
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -19,19 +20,11 @@ export function queryParam(request: FastifyRequest, name: string): string | unde
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
-/** Python's int() of a string: surrounding whitespace, a sign, underscores between digits. */
-function pyInt(text: string): number | null {
-  const match = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/.exec(text);
-  if (match === null) return null;
-  const value = Number(match[2]!.replace(/_/g, ''));
-  return Number.isSafeInteger(value) ? (match[1] === '-' ? -value : value) : null;
-}
-
-/** DRF's get_page_size(): a positive int, cut to the maximum, else the default. */
+/** DRF's get_page_size(): a positive int (int() of the text), cut to the maximum, else the default. */
 export function pageSize(request: FastifyRequest): number {
   const raw = queryParam(request, 'page_size');
   if (raw === undefined) return DEFAULT_PAGE_SIZE;
-  const size = pyInt(raw);
+  const size = parseObjectId(raw);
   if (size === null || size <= 0) return DEFAULT_PAGE_SIZE;
   return Math.min(size, MAX_PAGE_SIZE);
 }
@@ -45,7 +38,7 @@ export function pageNumber(request: FastifyRequest, pageCount: number): number {
   const raw = queryParam(request, 'page');
   if (raw === undefined) return 1;
   if (raw === 'last') return pageCount;
-  const number = pyInt(raw);
+  const number = parseObjectId(raw);
   if (number === null || number < 1 || number > pageCount) throw invalidPage();
   return number;
 }

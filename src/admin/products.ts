@@ -8,7 +8,7 @@ import { nowTimestamp } from '../db/timestamps.js';
 import { errors } from '../errors.js';
 import { registerView, type ApiResponse, type ViewRequest } from '../http/view.js';
 import { toProduct, type Product } from '../products/repository.js';
-import { parseObjectId } from '../products/routes.js';
+import { parseObjectId } from '../http/params.js';
 import { productActionFields, productFields } from '../products/schemas.js';
 import { validateData } from '../serializers/fields.js';
 import { pageOfQuery, searchCondition, searchTerms, type OrderingSpec } from './lists.js';

@@ -3,7 +3,7 @@
 // revoke one. A superuser's token is a superuser's power: only a superuser touches it.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { KEY_PREFIX_LENGTH, resetToken, revokeToken } from '../auth/token-store.js';
+import { hasToken, KEY_PREFIX_LENGTH, resetToken, revokeToken } from '../auth/token-store.js';
 import type { TokenSealer } from '../auth/tokens.js';
 import { deleteUserDeviceTokens } from '../auth/device-tokens.js';
 import { findUserById } from '../auth/users.js';
@@ -11,10 +11,10 @@ import { auditRequestWrite } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
 import { toApiDateTime } from '../db/timestamps.js';
 import { errors } from '../errors.js';
-import type { RequestData } from '../http/body.js';
-import { PyNumber, pythonTypeName, type PyJsonObject } from '../http/python-json.js';
+import { PyNumber, pythonTypeName } from '../http/python-json.js';
+import { FieldError, validateData, type Field } from '../serializers/fields.js';
 import { registerView } from '../http/view.js';
-import { parseObjectId } from '../products/routes.js';
+import { parseObjectId } from '../http/params.js';
 import { pageOfQuery, searchCondition, searchTerms, type OrderingSpec } from './lists.js';
 import type { AdminResourceOptions } from './options.js';
 import { assertMayChange } from './users.js';
@@ -47,33 +47,23 @@ const TOKEN_ORDERING: OrderingSpec = {
 };
 
 /**
- * PrimaryKeyRelatedField.to_internal_value for the `user` field: a pk as a number or a
- * numeric string; DRF's messages for a missing, null, mistyped or unknown pk.
+ * The `user` field, as PrimaryKeyRelatedField.to_internal_value reads it: a pk as a number
+ * or a numeric string; DRF's messages for a mistyped pk (a missing user is checked after).
  */
-function userPk(data: RequestData): number | string {
-  let value: unknown;
-  if (data.kind === 'form') value = data.value.get('user');
-  else {
-    const body = data.value;
-    if (body === null) throw errors.nonField('No data provided');
-    if (typeof body !== 'object' || Array.isArray(body) || body instanceof PyNumber) {
-      throw errors.nonField(`Invalid data. Expected a dictionary, but got ${pythonTypeName(body)}.`);
+const userPkField: Field<number> = {
+  required: true,
+  parse(value) {
+    if (value === null) throw new FieldError(['This field may not be null.']);
+    if (value instanceof PyNumber) {
+      const id = Number(value.text);
+      if (Number.isSafeInteger(id)) return id;
+      throw new FieldError([`Invalid pk "${value.text}" - object does not exist.`]);
     }
-    value = Object.hasOwn(body, 'user') ? (body as PyJsonObject).user : undefined;
-  }
-  if (value === undefined) throw errors.validation({ user: ['This field is required.'] });
-  if (value === null) throw errors.validation({ user: ['This field may not be null.'] });
-  if (value instanceof PyNumber) {
-    const id = Number(value.text);
-    if (Number.isSafeInteger(id)) return id;
-    throw errors.validation({ user: [`Invalid pk "${value.text}" - object does not exist.`] });
-  }
-  if (typeof value === 'string') {
-    const id = parseObjectId(value);
-    return id ?? value;
-  }
-  throw errors.validation({ user: [`Incorrect type. Expected pk value, received ${pythonTypeName(value)}.`] });
-}
+    const id = typeof value === 'string' ? parseObjectId(value) : null;
+    if (id === null) throw new FieldError([`Incorrect type. Expected pk value, received ${pythonTypeName(value)}.`]);
+    return id;
+  },
+};
 
 export interface AdminTokenRoutesOptions extends AdminResourceOptions {
   readonly sealer: TokenSealer;
@@ -117,14 +107,11 @@ export async function adminTokenRoutes(app: FastifyInstance, options: AdminToken
       return { status: 200, data: page };
     },
     async post(request, view) {
-      const pk = userPk(await view.data());
-      const user = typeof pk === 'number' ? await findUserById(db, pk) : null;
-      if (user === null) {
-        if (typeof pk === 'string') throw errors.validation({ user: ['Incorrect type. Expected pk value, received str.'] });
-        throw errors.validation({ user: [`Invalid pk "${pk}" - object does not exist.`] });
-      }
+      const pk = validateData({ user: userPkField }, await view.data(), { partial: false }).user!;
+      const user = await findUserById(db, pk);
+      if (user === null) throw errors.validation({ user: [`Invalid pk "${pk}" - object does not exist.`] });
       assertMayChange(request.user!, user);
-      const hadToken = (await findToken(user.id)) !== null;
+      const hadToken = await hasToken(db, user.id);
       const key = await resetToken(db, sealer, user.id);
       await auditRequestWrite(db, request, hadToken ? 'token_reset' : 'token_created', { type: 'token', id: user.id, repr: user.username });
       const token = (await findToken(user.id))!;

@@ -14,7 +14,7 @@ import type { Database } from '../db/database.js';
 import { toApiDateTime } from '../db/timestamps.js';
 import { errors } from '../errors.js';
 import { registerView, type ApiResponse, type ViewRequest } from '../http/view.js';
-import { parseObjectId } from '../products/routes.js';
+import { parseObjectId } from '../http/params.js';
 import { booleanField, charField, emailField, validateData, type Parsed } from '../serializers/fields.js';
 import { booleanFilter, pageOfQuery, searchCondition, searchTerms, type OrderingSpec } from './lists.js';
 import type { AdminResourceOptions } from './options.js';
@@ -154,21 +154,15 @@ export async function adminUserRoutes(app: FastifyInstance, options: AdminResour
       if (fields.is_superuser === true && !actor.isSuperuser) throw errors.permissionDenied(ONLY_SUPERUSER);
 
       const passwordHash = await hashPassword(fields.password!);
-      const values = {
-        username: fields.username!,
-        email: fields.email ?? '',
-        first_name: fields.first_name ?? '',
-        last_name: fields.last_name ?? '',
-        is_active: fields.is_active ?? true,
-        is_staff: fields.is_staff ?? false,
-        is_superuser: fields.is_superuser ?? false,
-      };
+      const { password: _password, ...profile } = fields;
       let id: number;
       try {
         id = await db.transaction().execute(async (trx) => {
-          const row = await insertUser(trx, { ...values, passwordHash });
-          await auditRequestWrite(trx, request, 'user_created', { type: 'user', id: row.id, repr: values.username }, values);
-          return row.id;
+          // insertUser applies the model's defaults; the entry records what was set.
+          const user = await insertUser(trx, { ...profile, username: profile.username!, passwordHash });
+          const set = Object.fromEntries(EDITABLE.map((name) => [name, user[name]]));
+          await auditRequestWrite(trx, request, 'user_created', { type: 'user', id: user.id, repr: user.username }, set);
+          return user.id;
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw usernameTaken();

@@ -82,7 +82,7 @@ export function auditRequestWrite(
 }
 
 /** The actor and address of a request, as audit entries name them. */
-export function requestOrigin(request: FastifyRequest): { actor: AuditActor | null; ip: string | null } {
+function requestOrigin(request: FastifyRequest): { actor: AuditActor | null; ip: string | null } {
   const user = request.user;
   return { actor: user === null ? null : { id: user.id, username: user.username }, ip: request.ip ?? null };
 }

@@ -12,21 +12,16 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Db, PreparedQuery } from '../db/connect.js';
 import type { Database } from '../db/database.js';
-import { nowTimestamp, toApiDateTime } from '../db/timestamps.js';
+import { nowTimestamp, toApiDateTime, toStoredTimestamp } from '../db/timestamps.js';
 import { errors } from '../errors.js';
-import { keyFromAuthorizationHeader, type AuthScheme, type AuthUser } from './schemes.js';
+import { activeUser, keyFromAuthorizationHeader, type AuthScheme, type AuthUser, type TokenUserRow } from './schemes.js';
 import { digestKey, generateKey } from './tokens.js';
 
 export const DEVICE_NAME_MAX_LENGTH = 200;
 
-interface DeviceTokenUserRow {
+interface DeviceTokenUserRow extends TokenUserRow {
   token_id: number;
   expires: string | null;
-  id: number;
-  username: string;
-  is_active: number | boolean;
-  is_staff: number | boolean;
-  is_superuser: number | boolean;
 }
 
 /** The device token a request was authenticated with (for logout), by request. */
@@ -39,11 +34,6 @@ export function currentDeviceTokenId(request: FastifyRequest): number | null {
 /** A stored timestamp as milliseconds since the epoch (either database's format). */
 function storedTimeMs(stored: string): number {
   return Date.parse(toApiDateTime(stored));
-}
-
-function timestampAfter(seconds: number): string {
-  const iso = new Date(Date.now() + seconds * 1000).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }
 
 export function deviceTokenAuthentication(db: Db, options: { keyword?: string } = {}): AuthScheme {
@@ -71,9 +61,9 @@ export function deviceTokenAuthentication(db: Db, options: { keyword?: string } 
         if (row.expires !== null && storedTimeMs(row.expires) <= Date.now()) {
           throw errors.authenticationFailed('Token has expired.', challenge);
         }
-        if (!row.is_active) throw errors.authenticationFailed('User inactive or deleted.', challenge);
+        const user = activeUser(row, challenge);
         tokenOfRequest.set(request, row.token_id);
-        return { id: row.id, username: row.username, isActive: true, isStaff: Boolean(row.is_staff), isSuperuser: Boolean(row.is_superuser) };
+        return user;
       };
       const rows = lookup([hash('sha256', key, 'hex')]);
       return Array.isArray(rows) ? userFrom(rows) : rows.then(userFrom);
@@ -91,7 +81,7 @@ export interface NewDeviceToken {
 export async function createDeviceToken(db: Kysely<Database>, userId: number, name: string, ttlSeconds: number | null): Promise<NewDeviceToken> {
   const key = generateKey();
   const now = nowTimestamp();
-  const expires = ttlSeconds === null ? null : timestampAfter(ttlSeconds);
+  const expires = ttlSeconds === null ? null : toStoredTimestamp(new Date(Date.now() + ttlSeconds * 1000));
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('tessera_device_token').where('user_id', '=', userId).where('expires', '<=', now).execute();
     await trx

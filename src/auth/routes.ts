@@ -7,7 +7,7 @@ import { formParser, jsonParser, multipartParser } from '../http/body.js';
 import { jsonRenderer } from '../http/renderers.js';
 import { registerView } from '../http/view.js';
 import type { TokenMode } from '../config.js';
-import { parseObjectId } from '../products/routes.js';
+import { parseObjectId } from '../http/params.js';
 import { charField, validateData, type Parsed } from '../serializers/fields.js';
 import {
   createDeviceToken,

@@ -25,7 +25,8 @@ export interface AuthScheme {
   authenticate(request: FastifyRequest): AuthUser | null | Promise<AuthUser | null>;
 }
 
-interface TokenUserRow {
+/** The user columns a token lookup reads (either kind of token). */
+export interface TokenUserRow {
   id: number;
   username: string;
   is_active: number | boolean;
@@ -69,6 +70,12 @@ export function keyFromAuthorizationHeader(header: string | undefined, keyword: 
   }
 }
 
+/** The token's user, or DRF's 401 for an inactive one. */
+export function activeUser(row: TokenUserRow, challenge: string | null): AuthUser {
+  if (!row.is_active) throw errors.authenticationFailed('User inactive or deleted.', challenge);
+  return { id: row.id, username: row.username, isActive: true, isStaff: Boolean(row.is_staff), isSuperuser: Boolean(row.is_superuser) };
+}
+
 /**
  * DRF's TokenAuthentication. One prepared query per request: token digest -> user.
  * The key itself is never compared; the unique digest index is the lookup.
@@ -87,14 +94,7 @@ export function tokenAuthentication(db: Db, options: { keyword?: string } = {}):
   function userFrom(rows: TokenUserRow[]): AuthUser {
     const row = rows[0];
     if (row === undefined) throw errors.authenticationFailed('Invalid token.', challenge);
-    if (!row.is_active) throw errors.authenticationFailed('User inactive or deleted.', challenge);
-    return {
-      id: row.id,
-      username: row.username,
-      isActive: true,
-      isStaff: Boolean(row.is_staff),
-      isSuperuser: Boolean(row.is_superuser),
-    };
+    return activeUser(row, challenge);
   }
   return {
     challenge,

@@ -58,6 +58,10 @@ export async function getOrCreateKey(db: Kysely<Database>, sealer: TokenSealer, 
   throw new Error(`could not get or create a token for user ${userId}`);
 }
 
+export async function hasToken(db: Kysely<Database>, userId: number): Promise<boolean> {
+  return (await db.selectFrom('tessera_token').select('user_id').where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+}
+
 export async function revokeToken(db: Kysely<Database>, userId: number): Promise<boolean> {
   const result = await db.deleteFrom('tessera_token').where('user_id', '=', userId).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;

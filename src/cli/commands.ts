@@ -7,11 +7,11 @@ import type { Db } from '../db/connect.js';
 import { createMigrator } from '../db/migrate.js';
 import { hashPassword } from '../auth/passwords.js';
 import { passwordProblems } from '../auth/password-validation.js';
-import { getOrCreateKey, listTokens, resetToken, revokeToken } from '../auth/token-store.js';
+import { getOrCreateKey, hasToken, listTokens, resetToken, revokeToken } from '../auth/token-store.js';
 import type { TokenSealer } from '../auth/tokens.js';
 import { deleteUserDeviceTokens } from '../auth/device-tokens.js';
 import { findUserByUsername, insertUser, setPasswordHash, setUserFlags, usernameProblem, type User } from '../auth/users.js';
-import { toApiDateTime } from '../db/timestamps.js';
+import { toApiDateTime, toStoredTimestamp } from '../db/timestamps.js';
 import { recordCommandEvent } from '../audit/audit-log.js';
 import { parseDuration } from '../config.js';
 
@@ -161,10 +161,6 @@ export async function setUserCommand(ctx: CommandContext, username: string, opti
 
 // ---------------------------------------------------------------- tokens
 
-async function hasToken(db: Kysely<Database>, userId: number): Promise<boolean> {
-  return (await db.selectFrom('tessera_token').select('user_id').where('user_id', '=', userId).executeTakeFirst()) !== undefined;
-}
-
 export async function createTokenCommand(ctx: CommandContext, username: string, options: { reset: boolean }): Promise<string> {
   const db = ctx.db.kysely;
   const user = await requireUser(db, username, 'Cannot create the Token');
@@ -211,10 +207,9 @@ export async function pruneAuditLogCommand(ctx: CommandContext, olderThan: strin
     throw new CommandError(`--older-than must be a duration such as 90d, 12h or 3600, got "${olderThan}"`);
   }
   if (seconds === null) throw new CommandError('--older-than must be more than 0');
-  const cutoff = new Date(Date.now() - seconds * 1000).toISOString();
-  const stored = `${cutoff.slice(0, 10)} ${cutoff.slice(11, 23)}000`;
-  const result = await ctx.db.kysely.deleteFrom('tessera_audit_log').where('created', '<', stored).executeTakeFirst();
+  const cutoff = new Date(Date.now() - seconds * 1000);
+  const result = await ctx.db.kysely.deleteFrom('tessera_audit_log').where('created', '<', toStoredTimestamp(cutoff)).executeTakeFirst();
   const deleted = Number(result.numDeletedRows);
-  ctx.out.write(`Deleted ${deleted} audit log ${deleted === 1 ? 'entry' : 'entries'} older than ${cutoff.slice(0, 19)}Z\n`);
+  ctx.out.write(`Deleted ${deleted} audit log ${deleted === 1 ? 'entry' : 'entries'} older than ${cutoff.toISOString().slice(0, 19)}Z\n`);
   return deleted;
 }

@@ -8,6 +8,7 @@ import { digestKey, type TokenSealer } from '../auth/tokens.js';
 import { parseDatabaseUrl } from '../config.js';
 import { openDatabase, type Db } from '../db/connect.js';
 import type { Database } from '../db/database.js';
+import { storedFromParts } from '../db/timestamps.js';
 import { decimalField, FieldError } from '../serializers/fields.js';
 import { CommandError, type CommandContext } from './commands.js';
 
@@ -55,16 +56,9 @@ const TIMESTAMP = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(Z|[+-]
 export function normalizeTimestamp(value: unknown, what: string): string {
   if (value instanceof Date) value = value.toISOString();
   const match = typeof value === 'string' ? TIMESTAMP.exec(value.trim()) : null;
-  if (match === null) throw new CommandError(`${what}: "${String(value)}" is not a date and time`);
-  const [, date, time, fraction = '', offset] = match;
-  let whole = `${date}T${time}`;
-  if (offset !== undefined && !/^(Z|[+-]00(:?00)?)$/.test(offset)) {
-    const zone = offset.length === 3 ? `${offset}:00` : offset.replace(/^([+-]\d\d)(\d\d)$/, '$1:$2');
-    const utc = new Date(`${whole}${zone}`);
-    if (Number.isNaN(utc.getTime())) throw new CommandError(`${what}: "${String(value)}" is not a date and time`);
-    whole = utc.toISOString().slice(0, 19);
-  }
-  return `${whole.slice(0, 10)} ${whole.slice(11, 19)}.${fraction.padEnd(6, '0')}`;
+  const stored = match === null ? null : storedFromParts(match[1]!, match[2]!, match[3] ?? '', match[4]);
+  if (stored === null) throw new CommandError(`${what}: "${String(value)}" is not a date and time`);
+  return stored;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccessPolicy } from '../auth/plugin.js';
 import { errors } from '../errors.js';
 import { registerView, type ApiResponse, type ViewRequest } from '../http/view.js';
+import { parseObjectId } from '../http/params.js';
 import { validateData } from '../serializers/fields.js';
 import type { ProductRepository } from './repository.js';
 import { productActionFields, productFields } from './schemas.js';
@@ -12,15 +13,6 @@ import { productActionFields, productFields } from './schemas.js';
 export interface ProductRoutesOptions {
   readonly products: ProductRepository;
   readonly access: AccessPolicy;
-}
-
-/** The URL's id as Django's IntegerField reads it (int(): spaces, sign, underscores). */
-export function parseObjectId(raw: string | undefined): number | null {
-  if (raw === undefined) return null;
-  const match = /^\s*\+?(\d+(?:_\d+)*)\s*$/.exec(raw);
-  if (match === null) return null;
-  const id = Number(match[1]!.replace(/_/g, ''));
-  return Number.isSafeInteger(id) ? id : null;
 }
 
 function objectId(request: FastifyRequest): number {

@@ -22,7 +22,7 @@ function asApiError(caught: unknown): ApiError {
 export function usePagedList<T>(
   load: (query: ListQuery, signal: AbortSignal) => Promise<Page<T>>,
   query: ListQuery,
-): { state: ListState<T>; reload(): void; replace(update: (page: Page<T>) => Page<T>): void } {
+): { state: ListState<T>; reload(): void } {
   const [state, setState] = useState<ListState<T>>({ status: 'loading', previous: null });
   const [attempt, setAttempt] = useState(0);
   const key = JSON.stringify(query);
@@ -42,10 +42,7 @@ export function usePagedList<T>(
   }, [key, attempt]);
 
   const reload = useCallback(() => setAttempt((value) => value + 1), []);
-  const replace = useCallback((update: (page: Page<T>) => Page<T>) => {
-    setState((current) => (current.status === 'ready' ? { status: 'ready', page: update(current.page) } : current));
-  }, []);
-  return { state, reload, replace };
+  return { state, reload };
 }
 
 export interface SearchFormProps {
