@@ -15,6 +15,9 @@ const url = process.env.DATABASE_URL ?? '';
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 0);
 
+// Tessera's own statement (auth/schemes.ts). On SQLite the digest is compared as `+?`, as
+// Tessera does (Db.planStableValue in db/connect.ts): the seeded database is ANALYZEd, and
+// with a plain `?` SQLite (built with STAT4) would re-plan the statement on every request.
 const TOKEN_USER_SQL = `select auth_user.id, auth_user.username, auth_user.is_active, auth_user.is_staff, auth_user.is_superuser
   from tessera_token inner join auth_user on auth_user.id = tessera_token.user_id where tessera_token.key_digest = $1`;
 const PRODUCT_SQL = 'select id, name, description, price, created_at from product where id = $1';
@@ -51,7 +54,7 @@ if (/^postgres(ql)?:\/\//.test(url)) {
   const sqlite = new SQLite(url);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  const tokenUser = sqlite.prepare(TOKEN_USER_SQL.replace('$1', '?'));
+  const tokenUser = sqlite.prepare(TOKEN_USER_SQL.replace('$1', '+?'));
   const product = sqlite.prepare(PRODUCT_SQL.replace('$1', '?'));
   const products = sqlite.prepare(PRODUCTS_SQL);
   db = {

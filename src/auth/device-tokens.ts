@@ -48,7 +48,7 @@ export function deviceTokenAuthentication(db: Db, options: { keyword?: string } 
         'tessera_device_token.id as token_id', 'tessera_device_token.expires',
         'auth_user.id', 'auth_user.username', 'auth_user.is_active', 'auth_user.is_staff', 'auth_user.is_superuser',
       ])
-      .where('tessera_device_token.key_digest', '=', ''),
+      .where('tessera_device_token.key_digest', '=', db.planStableValue('')),
   );
   return {
     challenge,

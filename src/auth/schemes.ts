@@ -4,6 +4,7 @@
 // decides 401 with WWW-Authenticate (a string) or 403 (null).
 import { hash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { Compilable } from 'kysely';
 import type { Db, PreparedQuery } from '../db/connect.js';
 import { errors } from '../errors.js';
 
@@ -76,6 +77,15 @@ export function activeUser(row: TokenUserRow, challenge: string | null): AuthUse
   return { id: row.id, username: row.username, isActive: true, isStaff: Boolean(row.is_staff), isSuperuser: Boolean(row.is_superuser) };
 }
 
+/** The token check's one query: key digest (its parameter) -> the token's user. */
+export function tokenUserQuery(db: Db): Compilable<TokenUserRow> {
+  return db.kysely
+    .selectFrom('tessera_token')
+    .innerJoin('auth_user', 'auth_user.id', 'tessera_token.user_id')
+    .select(['auth_user.id', 'auth_user.username', 'auth_user.is_active', 'auth_user.is_staff', 'auth_user.is_superuser'])
+    .where('tessera_token.key_digest', '=', db.planStableValue(''));
+}
+
 /**
  * DRF's TokenAuthentication. One prepared query per request: token digest -> user.
  * The key itself is never compared; the unique digest index is the lookup.
@@ -83,14 +93,7 @@ export function activeUser(row: TokenUserRow, challenge: string | null): AuthUse
 export function tokenAuthentication(db: Db, options: { keyword?: string } = {}): AuthScheme {
   const keyword = options.keyword ?? 'Token';
   const challenge = keyword;
-  const lookup: PreparedQuery<TokenUserRow> = db.prepare(
-    'tessera_auth_token_user',
-    db.kysely
-      .selectFrom('tessera_token')
-      .innerJoin('auth_user', 'auth_user.id', 'tessera_token.user_id')
-      .select(['auth_user.id', 'auth_user.username', 'auth_user.is_active', 'auth_user.is_staff', 'auth_user.is_superuser'])
-      .where('tessera_token.key_digest', '=', ''),
-  );
+  const lookup: PreparedQuery<TokenUserRow> = db.prepare('tessera_auth_token_user', tokenUserQuery(db));
   function userFrom(rows: TokenUserRow[]): AuthUser {
     const row = rows[0];
     if (row === undefined) throw errors.authenticationFailed('Invalid token.', challenge);
