@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { adminRoutes } from './admin/routes.js';
 import { auditAuthEvents } from './audit/audit-log.js';
 import { accessPlugin, type AccessPolicy } from './auth/plugin.js';
@@ -21,7 +21,7 @@ import type { Db } from './db/connect.js';
 import { registerErrorHandler } from './errors.js';
 import { registerRawBodyParser } from './http/body.js';
 import { middlewarePlugin, NOT_FOUND_PAGE } from './http/middleware.js';
-import { requestLogPlugin } from './http/request-log.js';
+import { RequestLog, requestLogPlugin } from './http/request-log.js';
 import { registerView, viewsPlugin } from './http/view.js';
 import { openApiDocument } from './openapi/document.js';
 import { productRepository } from './products/repository.js';
@@ -58,14 +58,17 @@ export interface AppOptions {
   readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
   readonly throttle?: LoginThrottle;
   readonly authEvents?: AuthEvents;
+  /** How often the request summary is logged (default once a minute). */
+  readonly logSummaryIntervalMs?: number;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, db } = options;
+  const requestLog = new RequestLog();
   const app = Fastify({
     ...(options.loggerInstance !== undefined ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
-    // Per-request log lines are replaced by http/request-log.ts (no write per request).
-    logController: new LogController({ disableRequestLogging: true }),
+    // Per-request log lines are replaced by counters and a summary (http/request-log.ts).
+    logController: requestLog,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     // Better than Django's APPEND_SLASH 301 (which turns a POST into a GET): a path
@@ -93,7 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerErrorHandler(app, { bodyLimit: config.bodyLimit });
   registerRawBodyParser(app, config.bodyLimit);
-  await app.register(requestLogPlugin);
+  await app.register(requestLogPlugin, { requestLog, summaryIntervalMs: options.logSummaryIntervalMs });
   await app.register(middlewarePlugin, {
     allowedHosts: config.allowedHosts,
     corsAllowedOrigins: config.corsAllowedOrigins,
@@ -138,6 +141,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   app.setNotFoundHandler(function notFound(request, reply) {
+    // No route, so no hook ran Django's middleware (a preflight to any path is answered).
+    if (app.djangoMiddleware(request, reply, 'Origin')) return reply;
     const path = request.url.split('?')[0] ?? '';
     const wantsPage = (request.method === 'GET' || request.method === 'HEAD')
       && !path.startsWith('/api/') && path !== '/api'

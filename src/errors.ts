@@ -131,13 +131,22 @@ export function toApiError(error: unknown, bodyLimit: number): ApiError {
   return mapped ?? errors.serverError();
 }
 
+/**
+ * The one writer of error responses: the error's status, its headers (WWW-Authenticate,
+ * Retry-After) and its body through the negotiated renderer. The error handler uses it,
+ * and so do views' initial() hooks for their refusals (401, 403, 405, 406), which thus
+ * skip Fastify's error path: a bad token costs no more than a good one.
+ */
+export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
+  return reply.code(error.statusCode).headers(error.headers).sendApiBody(error.body);
+}
+
 export function registerErrorHandler(app: FastifyInstance, options: { bodyLimit: number }): void {
   app.setErrorHandler(function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
     const apiError = toApiError(error, options.bodyLimit);
     if (apiError.statusCode >= 500) {
       request.log.error({ err: error }, 'unhandled error');
     }
-    reply.code(apiError.statusCode).headers(apiError.headers);
-    return reply.sendApiBody(apiError.body);
+    return sendApiError(reply, apiError);
   });
 }

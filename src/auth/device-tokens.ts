@@ -14,6 +14,7 @@ import type { Db, PreparedQuery } from '../db/connect.js';
 import type { Database } from '../db/database.js';
 import { nowTimestamp, toApiDateTime, toStoredTimestamp } from '../db/timestamps.js';
 import { errors } from '../errors.js';
+import { mapMaybePromise } from '../maybe-promise.js';
 import { activeUser, keyFromAuthorizationHeader, type AuthScheme, type AuthUser, type TokenUserRow } from './schemes.js';
 import { digestKey, generateKey } from './tokens.js';
 
@@ -65,8 +66,7 @@ export function deviceTokenAuthentication(db: Db, options: { keyword?: string } 
         tokenOfRequest.set(request, row.token_id);
         return user;
       };
-      const rows = lookup([hash('sha256', key, 'hex')]);
-      return Array.isArray(rows) ? userFrom(rows) : rows.then(userFrom);
+      return mapMaybePromise(lookup([hash('sha256', key, 'hex')]), userFrom);
     },
   };
 }

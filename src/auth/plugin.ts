@@ -3,14 +3,15 @@
 // onRequest, before the body is read, so an unauthenticated body is never parsed.
 // The 401-or-403 decision lives here and nowhere else (DRF's APIView.permission_denied).
 //
-// The check is a route's own onRequest hook, bound to its policy when the route is
-// registered: a view runs it inside its DRF initial() hook, after content negotiation
-// (http/view.ts), and every other route with an access policy gets it as its first
-// onRequest hook. Nothing is looked up per request, and when every scheme answers
-// synchronously (a token looked up in SQLite), the check costs no promise.
+// The check is bound to a route's policy when the route is registered: a view runs it
+// inside its DRF initial() hook, after content negotiation, and every other route with an
+// access policy gets accessHook() after Django's middleware (both in http/view.ts).
+// Nothing is looked up per request, and when every scheme answers synchronously (a token
+// looked up in SQLite), the check costs no promise.
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { errors, type ApiError } from '../errors.js';
+import { isPromise, type MaybePromise } from '../maybe-promise.js';
 import type { Permission } from './permissions.js';
 import type { AuthScheme, AuthUser } from './schemes.js';
 
@@ -23,8 +24,6 @@ export interface AccessPolicy {
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: AccessPolicy;
-    /** The route runs checkAccess() itself (views do, after content negotiation). */
-    accessCheckedByRoute?: boolean;
   }
   interface FastifyRequest {
     user: AuthUser | null;
@@ -38,10 +37,6 @@ export function permissionDenied(request: FastifyRequest, policy: AccessPolicy, 
     return errors.notAuthenticated(policy.authentication[0]!.challenge);
   }
   return errors.permissionDenied(permission.message);
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function permissionRefusal(request: FastifyRequest, policy: AccessPolicy): ApiError | undefined {
@@ -75,7 +70,7 @@ async function continueAsync(
  * the refusal (401 or 403) or undefined, or a promise of either when a scheme answered
  * with a promise; throws what a scheme throws (DRF's AuthenticationFailed).
  */
-export function checkAccess(request: FastifyRequest, policy: AccessPolicy): ApiError | undefined | Promise<ApiError | undefined> {
+export function checkAccess(request: FastifyRequest, policy: AccessPolicy): MaybePromise<ApiError | undefined> {
   const schemes = policy.authentication;
   for (let index = 0; index < schemes.length; index++) {
     const user = schemes[index]!.authenticate(request);
@@ -92,7 +87,7 @@ export function checkAccess(request: FastifyRequest, policy: AccessPolicy): ApiE
 /** checkAccess() as an onRequest hook for one policy. */
 export function accessHook(policy: AccessPolicy): onRequestHookHandler {
   return function checkRouteAccess(request, _reply, done) {
-    let refusal: ApiError | undefined | Promise<ApiError | undefined>;
+    let refusal: MaybePromise<ApiError | undefined>;
     try {
       refusal = checkAccess(request, policy);
     } catch (error) {
@@ -104,16 +99,11 @@ export function accessHook(policy: AccessPolicy): onRequestHookHandler {
   };
 }
 
+/** The request decorations the access check fills in. */
 export const accessPlugin = fp(
   async function access(app: FastifyInstance) {
     app.decorateRequest('user', null);
     app.decorateRequest('authenticatedBy', null);
-    app.addHook('onRoute', function bindAccessCheck(route) {
-      const policy = route.config?.access;
-      if (policy === undefined || route.config?.accessCheckedByRoute === true) return;
-      const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
-      route.onRequest = [accessHook(policy), ...own];
-    });
   },
   { name: 'tessera-access' },
 );

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Compilable } from 'kysely';
 import type { Db, PreparedQuery } from '../db/connect.js';
 import { errors } from '../errors.js';
+import { mapMaybePromise, type MaybePromise } from '../maybe-promise.js';
 
 /** Who made a request, as the permission checks and handlers need it. */
 export interface AuthUser {
@@ -23,7 +24,7 @@ export interface AuthScheme {
    * The user, null for "not mine", or a throw. May answer synchronously (a SQLite lookup
    * does), so that the access check costs no promise on the hot path.
    */
-  authenticate(request: FastifyRequest): AuthUser | null | Promise<AuthUser | null>;
+  authenticate(request: FastifyRequest): MaybePromise<AuthUser | null>;
 }
 
 /** The user columns a token lookup reads (either kind of token). */
@@ -105,8 +106,7 @@ export function tokenAuthentication(db: Db, options: { keyword?: string } = {}):
       const key = keyFromAuthorizationHeader(request.headers.authorization, keyword, challenge);
       if (key === null) return null;
       // digestKey() in tokens.ts, as crypto's one-shot hash: no Hash object per request.
-      const rows = lookup([hash('sha256', key, 'hex')]);
-      return Array.isArray(rows) ? userFrom(rows) : rows.then(userFrom);
+      return mapMaybePromise(lookup([hash('sha256', key, 'hex')]), userFrom);
     },
   };
 }

@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect, type Compilable, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import type { MaybePromise } from '../maybe-promise.js';
 import type { Database } from './database.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -17,7 +18,7 @@ export type Dialect = 'sqlite' | 'postgres';
  * synchronously (better-sqlite3 is synchronous), PostgreSQL with a promise; callers that
  * `await` the result work with both, and the hot paths skip the promise when they can.
  */
-export type PreparedQuery<Row> = (parameters: readonly unknown[]) => Row[] | Promise<Row[]>;
+export type PreparedQuery<Row> = (parameters: readonly unknown[]) => MaybePromise<Row[]>;
 
 export interface Db {
   readonly kysely: Kysely<Database>;

@@ -1,4 +1,5 @@
-// What Django's middleware does before and around every view:
+// What Django's middleware does before and around every view (one function, run first
+// for every request; see middlewarePlugin for where):
 //   CORS (django-cors-headers): a preflight is answered at once, before the Host check and
 //     before authentication; other responses get Access-Control-Allow-Origin for an
 //     allowed Origin, and always Vary: Origin.
@@ -40,51 +41,72 @@ export function hostAllowed(hostHeader: string | undefined, allowedHosts: readon
 
 const HOST_CACHE_LIMIT = 256;
 
+/**
+ * Django's middleware for one request. Returns true when it answered the request itself
+ * (a CORS preflight, a Host outside ALLOWED_HOSTS); otherwise the response carries the
+ * CORS and security headers and `vary` ("Origin", or "Accept, Origin" for a view with
+ * several renderers: DRF adds Accept in the view, django-cors-headers Origin after it).
+ */
+export type DjangoMiddleware = (request: FastifyRequest, reply: FastifyReply, vary: string) => boolean;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    djangoMiddleware: DjangoMiddleware;
+  }
+}
+
+export function createDjangoMiddleware(options: MiddlewareOptions): DjangoMiddleware {
+  const allowedOrigins = new Set(options.corsAllowedOrigins);
+  const allowedHosts = options.allowedHosts;
+  // Host header -> allowed?, for the few hosts a server sees (bounded: the header is the client's).
+  const hostVerdicts = new Map<string, boolean>();
+  function isAllowedHost(host: string | undefined): boolean {
+    if (host === undefined) return true;
+    let verdict = hostVerdicts.get(host);
+    if (verdict === undefined) {
+      verdict = hostAllowed(host, allowedHosts);
+      if (hostVerdicts.size >= HOST_CACHE_LIMIT) hostVerdicts.clear();
+      hostVerdicts.set(host, verdict);
+    }
+    return verdict;
+  }
+
+  // Django's order: CORS first (a preflight is answered before anything else), then the
+  // Host check and the security headers.
+  return function djangoMiddleware(request, reply, vary) {
+    const origin = request.headers.origin;
+    const allowed = origin !== undefined && allowedOrigins.has(origin);
+    if (allowed) reply.header('access-control-allow-origin', origin);
+    if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
+      if (allowed) {
+        reply.header('access-control-allow-headers', CORS_ALLOW_HEADERS);
+        reply.header('access-control-allow-methods', CORS_ALLOW_METHODS);
+        reply.header('access-control-max-age', CORS_MAX_AGE);
+      }
+      reply.code(200).header('vary', 'Origin').header('content-type', 'text/html; charset=utf-8').send('');
+      return true;
+    }
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (!isAllowedHost(request.headers.host)) {
+      request.log.warn({ host: request.headers.host }, 'Invalid HTTP_HOST header; add it to ALLOWED_HOSTS if it is yours');
+      reply.code(400).header('vary', 'Origin').header('content-type', 'text/html').send(BAD_REQUEST_PAGE);
+      return true;
+    }
+    reply.header('vary', vary);
+    reply.header('x-frame-options', 'DENY');
+    return false;
+  };
+}
+
+/**
+ * Decorates the app with its djangoMiddleware. Views run it first thing in their initial()
+ * hook (http/view.ts), which installs it on every other route as well; the not-found
+ * handler calls it itself.
+ */
 export const middlewarePlugin = fp(
   async function middleware(app: FastifyInstance, options: MiddlewareOptions) {
-    const allowedOrigins = new Set(options.corsAllowedOrigins);
-    const allowedHosts = options.allowedHosts;
-    // Host header -> allowed?, for the few hosts a server sees (bounded: the header is the client's).
-    const hostVerdicts = new Map<string, boolean>();
-    function isAllowedHost(host: string | undefined): boolean {
-      if (host === undefined) return true;
-      let verdict = hostVerdicts.get(host);
-      if (verdict === undefined) {
-        verdict = hostAllowed(host, allowedHosts);
-        if (hostVerdicts.size >= HOST_CACHE_LIMIT) hostVerdicts.clear();
-        hostVerdicts.set(host, verdict);
-      }
-      return verdict;
-    }
-
-    // One hook for both middlewares, in Django's order: CORS first, then Host and the
-    // security headers.
-    app.addHook('onRequest', function corsHostAndSecurityHeaders(request: FastifyRequest, reply: FastifyReply, done: () => void) {
-      // CORS (django-cors-headers).
-      const origin = request.headers.origin;
-      const allowed = origin !== undefined && allowedOrigins.has(origin);
-      reply.header('vary', 'Origin');
-      if (allowed) reply.header('access-control-allow-origin', origin);
-      if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
-        if (allowed) {
-          reply.header('access-control-allow-headers', CORS_ALLOW_HEADERS);
-          reply.header('access-control-allow-methods', CORS_ALLOW_METHODS);
-          reply.header('access-control-max-age', CORS_MAX_AGE);
-        }
-        reply.code(200).header('content-type', 'text/html; charset=utf-8').send('');
-        return;
-      }
-      // Host (CommonMiddleware) and security headers.
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('referrer-policy', 'same-origin');
-      if (!isAllowedHost(request.headers.host)) {
-        request.log.warn({ host: request.headers.host }, 'Invalid HTTP_HOST header; add it to ALLOWED_HOSTS if it is yours');
-        reply.code(400).header('content-type', 'text/html').send(BAD_REQUEST_PAGE);
-        return;
-      }
-      reply.header('x-frame-options', 'DENY');
-      done();
-    });
+    app.decorate('djangoMiddleware', createDjangoMiddleware(options));
   },
   { name: 'tessera-middleware' },
 );

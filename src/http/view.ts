@@ -1,6 +1,7 @@
 // API views, DRF's APIView in Fastify terms. A view is one URL with handlers per method,
-// an access policy, renderers and parsers. Every request to it goes, in DRF's order, through
-// the route's one onRequest hook, initial() (DRF's APIView.initial and dispatch):
+// an access policy, renderers and parsers. Every request to it goes, in Django's and DRF's
+// order, through the route's one onRequest hook, initial() (APIView.initial and dispatch):
+//   Django's middleware: CORS preflight, Host check, security headers (http/middleware.ts)
 //   content negotiation (406)
 //   authentication, permission -> checkAccess() in auth/plugin.ts
 //   method allowed? (405)
@@ -8,14 +9,17 @@
 // Every response from a view, errors included, carries Allow and (with more than one
 // renderer) Vary: Accept, and is rendered by the negotiated renderer.
 //
-// The per-request path is kept lean on purpose (see bench/README.md): one route hook with
-// the view bound to it (no route lookup per request), no promise when the access check
-// answers synchronously, and one promise chain from the view's handler to the reply.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// The per-request path is kept lean on purpose (see bench/README.md): one hook per request
+// with the view bound to it (no route lookup, no global hook), refusals written by the hook
+// itself rather than through Fastify's error path, and no promise anywhere when the
+// database answers synchronously (SQLite): not in the access check, not in the handler.
+// Routes that are not views (static files, API docs) get the middleware and their access
+// check as onRequest hooks (viewsPlugin).
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { checkAccess, type AccessPolicy } from '../auth/plugin.js';
-import type { ApiError } from '../errors.js';
-import { errors } from '../errors.js';
+import { accessHook, checkAccess, type AccessPolicy } from '../auth/plugin.js';
+import { ApiError, errors, sendApiError } from '../errors.js';
+import { isPromise, type MaybePromise } from '../maybe-promise.js';
 import { DEFAULT_PARSERS, readRequestData, type Parser, type RequestData } from './body.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
 import { browsableRenderer, jsonRenderer, type Renderer } from './renderers.js';
@@ -26,7 +30,8 @@ export interface ApiResponse {
   readonly data?: unknown;
 }
 
-export type ViewHandler = (request: FastifyRequest, view: ViewRequest) => Promise<ApiResponse>;
+/** A method's handler; it may answer at once (a SQLite read) or with a promise. */
+export type ViewHandler = (request: FastifyRequest, view: ViewRequest) => MaybePromise<ApiResponse>;
 
 /** What a handler can ask of its view. */
 export interface ViewRequest {
@@ -59,7 +64,8 @@ interface CompiledView {
   readonly parsers: readonly Parser[];
   readonly allowed: ReadonlySet<string>;
   readonly allowHeader: string;
-  readonly vary: string | null;
+  /** Vary on every response but a preflight's: "Accept, Origin" with several renderers. */
+  readonly vary: string;
   /** The handler for each allowed method but OPTIONS (HEAD is GET's). */
   readonly handlers: ReadonlyMap<string, ViewHandler>;
 }
@@ -97,19 +103,14 @@ function compile(spec: ViewSpec): CompiledView {
     parsers: spec.parsers ?? DEFAULT_PARSERS,
     allowed: new Set(allowed),
     allowHeader: allowed.join(', '),
-    vary: renderers.length > 1 ? 'Accept' : null,
+    vary: renderers.length > 1 ? 'Accept, Origin' : 'Origin',
     handlers,
   };
 }
 
-/** Content negotiation (throws 404 for an unknown ?format=, 406), and the view's headers. */
+/** Content negotiation (throws 404 for an unknown ?format=, 406), and the view's Allow. */
 function negotiate(request: FastifyRequest, reply: FastifyReply, view: CompiledView): void {
   reply.header('allow', view.allowHeader);
-  if (view.vary !== null) {
-    // DRF adds Accept in the view; CORS adds Origin afterwards: "Vary: Accept, Origin".
-    const existing = reply.getHeader('vary');
-    reply.header('vary', existing === undefined ? view.vary : `${view.vary}, ${String(existing)}`);
-  }
   const format = (request.query as Record<string, unknown> | undefined)?.format;
   request.negotiated = selectRenderer(view.renderers, request.headers.accept, typeof format === 'string' ? format : undefined);
 }
@@ -145,13 +146,32 @@ function sendApiBody(this: FastifyReply, data: unknown): FastifyReply {
   return this.serializer(asRendered).send(body);
 }
 
-/** Registers the request and reply decorations views use; views need it registered first. */
+function routeHooks(route: { onRequest?: onRequestHookHandler | onRequestHookHandler[] }): onRequestHookHandler[] {
+  return route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+}
+
+/**
+ * The request and reply decorations views use; register it (after middlewarePlugin)
+ * before any route. It also gives every route that is not a view what initial() does
+ * for views: Django's middleware first, then the route's access check if it states one.
+ */
 export const viewsPlugin = fp(
   async function views(app: FastifyInstance) {
     app.decorateRequest('negotiated', null);
     app.decorateReply('sendApiBody', sendApiBody);
+    const middleware = app.djangoMiddleware;
+    const middlewareHook: onRequestHookHandler = function djangoMiddleware(request, reply, done) {
+      if (!middleware(request, reply, 'Origin')) done();
+    };
+    app.addHook('onRoute', function djangoPipeline(route) {
+      if (route.config?.view !== undefined) return; // initial() does it all
+      const policy = route.config?.access;
+      route.onRequest = policy === undefined
+        ? [middlewareHook, ...routeHooks(route)]
+        : [middlewareHook, accessHook(policy), ...routeHooks(route)];
+    });
   },
-  { name: 'tessera-views' },
+  { name: 'tessera-views', dependencies: ['tessera-middleware'] },
 );
 
 async function optionsMetadata(request: FastifyRequest, view: CompiledView): Promise<Record<string, unknown>> {
@@ -176,45 +196,67 @@ async function optionsMetadata(request: FastifyRequest, view: CompiledView): Pro
   return metadata;
 }
 
+/** Ends initial(): the access check's refusal or the method check's, written at once, or on to the handler. */
+function afterAccess(request: FastifyRequest, reply: FastifyReply, view: CompiledView, refusal: ApiError | undefined, done: HookHandlerDoneFunction): void {
+  const error = refusal ?? methodRefusal(request, view);
+  if (error === undefined) done();
+  else sendApiError(reply, error);
+}
+
+/** A throw in initial(): DRF's refusals are written at once; anything else is a bug for the error handler. */
+function failInitial(reply: FastifyReply, error: unknown, done: HookHandlerDoneFunction): void {
+  if (error instanceof ApiError) sendApiError(reply, error);
+  else done(error as Error);
+}
+
+function sendResponse(reply: FastifyReply, response: ApiResponse): void {
+  reply.code(response.status);
+  reply.sendApiBody(response.data);
+}
+
+class LazyRequestData implements ViewRequest {
+  #parsed: Promise<RequestData> | undefined;
+
+  constructor(private readonly request: FastifyRequest, private readonly parsers: readonly Parser[]) {}
+
+  data(): Promise<RequestData> {
+    return (this.#parsed ??= readRequestData(this.request, this.parsers));
+  }
+}
+
 export function registerView(app: FastifyInstance, spec: ViewSpec): void {
   const view = compile(spec);
   const access = spec.access;
+  const middleware = app.djangoMiddleware;
   app.route({
     method: app.supportedMethods,
     url: spec.url,
-    config: { view, access, accessCheckedByRoute: true },
+    config: { view, access },
     onRequest: function initial(request, reply, done) {
-      let refusal: ApiError | undefined | Promise<ApiError | undefined>;
+      if (middleware(request, reply, view.vary)) return; // a preflight or a bad Host, answered
+      let refusal: MaybePromise<ApiError | undefined>;
       try {
         negotiate(request, reply, view);
         refusal = checkAccess(request, access);
       } catch (error) {
-        done(error as Error);
+        failInitial(reply, error, done);
         return;
       }
-      if (refusal instanceof Promise) {
-        refusal.then((error) => done(error ?? methodRefusal(request, view)), done);
+      if (isPromise(refusal)) {
+        refusal.then((error) => afterAccess(request, reply, view, error, done), (error: unknown) => failInitial(reply, error, done));
       } else {
-        done(refusal ?? methodRefusal(request, view));
+        afterAccess(request, reply, view, refusal, done);
       }
     },
-    handler: function handleView(request, reply): Promise<void> {
+    handler: function handleView(request, reply): Promise<void> | undefined {
       if (request.method === 'OPTIONS') {
-        return optionsMetadata(request, view).then((metadata) => {
-          reply.code(200);
-          reply.sendApiBody(metadata);
-        });
+        return optionsMetadata(request, view).then((metadata) => sendResponse(reply, { status: 200, data: metadata }));
       }
-      let parsed: Promise<RequestData> | undefined;
-      const viewRequest: ViewRequest = {
-        data: () => (parsed ??= readRequestData(request, view.parsers)),
-      };
-      // Resolving with undefined (not the reply, a thenable) saves Fastify a promise step.
-      return view.handlers.get(request.method)!(request, viewRequest).then((response: ApiResponse) => {
-        reply.code(response.status);
-        reply.sendApiBody(response.data);
-      });
+      // A throw here (a handler's ApiError) goes to the error handler, as a rejection would.
+      const response = view.handlers.get(request.method)!(request, new LazyRequestData(request, view.parsers));
+      if (isPromise(response)) return response.then((answer) => sendResponse(reply, answer));
+      sendResponse(reply, response);
+      return undefined;
     },
   });
 }
-

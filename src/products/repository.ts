@@ -3,6 +3,7 @@
 import type { Db } from '../db/connect.js';
 import type { ProductRow } from '../db/database.js';
 import { nowTimestamp, toApiDateTime } from '../db/timestamps.js';
+import { mapMaybePromise, type MaybePromise } from '../maybe-promise.js';
 
 /** A product as the API shows it (DRF's ModelSerializer with fields = '__all__'). */
 export interface Product {
@@ -30,8 +31,9 @@ export interface ProductFields {
 }
 
 export interface ProductRepository {
-  list(): Promise<Product[]>;
-  get(id: number): Promise<Product | null>;
+  /** Synchronous on SQLite (a prepared read), so the views answer without a promise. */
+  list(): MaybePromise<Product[]>;
+  get(id: number): MaybePromise<Product | null>;
   create(fields: ProductFields): Promise<Product>;
   update(id: number, fields: Partial<ProductFields>): Promise<Product | null>;
   remove(id: number): Promise<boolean>;
@@ -47,18 +49,11 @@ export function productRepository(db: Db): ProductRepository {
     'tessera_product_get',
     db.kysely.selectFrom('product').select(columns).where('id', '=', 0),
   );
-  // The prepared reads answer synchronously on SQLite; only PostgreSQL's need awaiting.
   const first = (rows: ProductRow[]): Product | null => (rows[0] === undefined ? null : toProduct(rows[0]));
   const all = (rows: ProductRow[]): Product[] => rows.map(toProduct);
   return {
-    list() {
-      const rows = listAll([]);
-      return Array.isArray(rows) ? Promise.resolve(all(rows)) : rows.then(all);
-    },
-    get(id) {
-      const rows = getOne([id]);
-      return Array.isArray(rows) ? Promise.resolve(first(rows)) : rows.then(first);
-    },
+    list: () => mapMaybePromise(listAll([]), all),
+    get: (id) => mapMaybePromise(getOne([id]), first),
     async create(fields) {
       const row = await db.kysely
         .insertInto('product')

@@ -6,6 +6,7 @@ import type { AccessPolicy } from '../auth/plugin.js';
 import { errors } from '../errors.js';
 import { registerView, type ApiResponse, type ViewRequest } from '../http/view.js';
 import { parseObjectId } from '../http/params.js';
+import { mapMaybePromise } from '../maybe-promise.js';
 import { validateData } from '../serializers/fields.js';
 import type { ProductRepository } from './repository.js';
 import { productActionFields, productFields } from './schemas.js';
@@ -28,9 +29,8 @@ export async function productRoutes(app: FastifyInstance, options: ProductRoutes
     url: '/api/products/',
     name: 'Product List',
     access,
-    async get() {
-      return { status: 200, data: await products.list() };
-    },
+    // Reads answer synchronously on SQLite (see maybe-promise.ts).
+    get: () => mapMaybePromise(products.list(), (list): ApiResponse => ({ status: 200, data: list })),
     async post(_request, view) {
       const fields = validateData(productFields, await view.data(), { partial: false });
       const product = await products.create({
@@ -61,10 +61,11 @@ export async function productRoutes(app: FastifyInstance, options: ProductRoutes
     url: '/api/products/:id/',
     name: 'Product Instance',
     access,
-    async get(request) {
-      const product = await products.get(objectId(request));
-      if (product === null) throw errors.notFound();
-      return { status: 200, data: product };
+    get(request) {
+      return mapMaybePromise(products.get(objectId(request)), (product): ApiResponse => {
+        if (product === null) throw errors.notFound();
+        return { status: 200, data: product };
+      });
     },
     put: (request, view) => update(request, view, false),
     patch: (request, view) => update(request, view, true),
