@@ -235,17 +235,47 @@ async function startTessera(label, databaseUrl, secretKey) {
   return { ...server, url: `http://127.0.0.1:${port}` };
 }
 
-async function startBaseline(label, databaseUrl) {
+async function startBaseline(label, databaseUrl, { minimalHeaders = false } = {}) {
   const port = await freePort();
   const server = await startProcess({
-    name: `baseline (${label})`,
+    name: `baseline (${label}${minimalHeaders ? ', minimal headers' : ''})`,
     command: process.execPath,
     commandArgs: [join(HERE, 'baseline.mjs')],
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port) },
+    env: {
+      ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port),
+      BASELINE_HEADERS: minimalHeaders ? 'minimal' : 'django',
+    },
     readyPattern: /baseline listening on \d+/,
     logFile: join(tmp, `baseline-${label}.log`),
   });
   return { ...server, url: `http://127.0.0.1:${port}` };
+}
+
+// ---------------------------------------------------------------------------------------
+// The baseline must give Tessera's answer: same status, body and headers (but the date).
+
+const PER_RESPONSE_HEADERS = new Set(['date']);
+
+async function answer(server, path, authorization) {
+  const response = await fetch(`${server.url}${path}`, { headers: authorization === undefined ? {} : { authorization } });
+  const headers = [...response.headers].filter(([name]) => !PER_RESPONSE_HEADERS.has(name)).sort(([a], [b]) => a.localeCompare(b));
+  return { status: response.status, headers, body: await response.text() };
+}
+
+async function checkSameAnswers(tessera, baseline, sample) {
+  const requests = [
+    ['/api/products/1/', `Token ${sample.keys[0]}`],
+    ['/api/products/', `Token ${sample.keys[1]}`],
+    ['/api/products/1/', `Token ${INVALID_KEY}`],
+    ['/api/products/1/', undefined],
+  ];
+  for (const [path, authorization] of requests) {
+    const [own, base] = await Promise.all([answer(tessera, path, authorization), answer(baseline, path, authorization)]);
+    if (JSON.stringify(own) !== JSON.stringify(base)) {
+      throw new Error(`${baseline.name} does not answer GET ${path} (${authorization === undefined ? 'no token' : 'a token'}) as ${tessera.name} does:\n`
+        + `  Tessera:  ${JSON.stringify(own)}\n  baseline: ${JSON.stringify(base)}`);
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -574,13 +604,17 @@ async function main() {
   try {
     const tessera = await startTessera('main', main.url, secretKey);
     const baseline = await startBaseline('main', main.url);
-    servers.push(tessera, baseline);
+    const minimalBaseline = await startBaseline('main', main.url, { minimalHeaders: true });
+    servers.push(tessera, baseline, minimalBaseline);
     const tesseraLarge = large === null ? null : await startTessera('large', large.url, secretKey);
     const baselineLarge = large === null ? null : await startBaseline('large', large.url);
     if (tesseraLarge !== null) servers.push(tesseraLarge, baselineLarge);
     const tesseraSqlite = sqliteRef === null ? null : await startTessera('sqlite-ref', sqliteRef.url, secretKey);
     if (tesseraSqlite !== null) servers.push(tesseraSqlite);
     log(`servers up: ${servers.map((s) => `${s.name} pid ${s.pid}`).join(', ')}`);
+    await checkSameAnswers(tessera, baseline, main.sample);
+    if (baselineLarge !== null) await checkSameAnswers(tesseraLarge, baselineLarge, large.sample);
+    log('the baselines answer as Tessera does (status, headers, body)');
     log(PIN === null ? 'no CPU pinning (taskset or a second CPU missing)' : `server on CPU ${PIN.server}, load generator on CPU ${PIN.load}`);
 
     const results = {};
@@ -591,6 +625,7 @@ async function main() {
     const detailEntries = [
       { server: baseline, sample: main.sample, kind: 'baseline', dataset: mainSet },
       { server: tessera, sample: main.sample, kind: 'tessera', dataset: mainSet },
+      { server: minimalBaseline, sample: main.sample, kind: 'baseline-minimal', dataset: mainSet, label: 'detail-minimal' },
     ];
     if (large !== null) {
       detailEntries.push(
@@ -601,8 +636,9 @@ async function main() {
     if (tesseraSqlite !== null) {
       detailEntries.push({ server: tesseraSqlite, sample: sqliteRef.sample, kind: 'tessera', dataset: `${mainSet} (SQLite)`, label: 'detail-sqlite' });
     }
-    const [detailBase, detail, ...others] = await runInterleaved('detail', detailEntries);
+    const [detailBase, detail, detailMinimal, ...others] = await runInterleaved('detail', detailEntries);
     detail.ratio = pairedRatio(detail, detailBase);
+    detail.ratioToMinimal = pairedRatio(detail, detailMinimal);
     results.detail = detail;
     if (large !== null) {
       const [largeBase, largeOwn] = others.splice(0, 2);
@@ -632,6 +668,7 @@ async function main() {
 
     // ---- report
     const label = (row) => {
+      if (row.server === 'baseline-minimal') return 'baseline, 2 headers';
       const name = row.server === 'baseline' ? 'baseline' : 'Tessera';
       if (row.dataset === mainSet) return name;
       if (row.dataset.endsWith('(SQLite)')) return `${name} on SQLite`;
@@ -640,6 +677,7 @@ async function main() {
     const shown = rows.map((row) => {
       let note = '';
       if (row.ratio !== undefined) note = `${row.ratio.toFixed(2)} of baseline`;
+      if (row.ratioToMinimal !== undefined) note += `; ${row.ratioToMinimal.toFixed(2)} of the 2-header one`;
       if (row.ratioToSmall !== undefined) note += `; ${row.ratioToSmall.toFixed(2)} of ${fmt(settings.users)} users`;
       if (row.ratioToSqlite !== undefined) note += `; ${row.ratioToSqlite.toFixed(2)} of SQLite`;
       if (row.scenario === 'login' || row.scenario === 'storm') note += `${note ? '; ' : ''}all cores`;
@@ -658,6 +696,7 @@ async function main() {
     const peakGets = Math.max(...gets.map((row) => row.peakRssMb));
     if (dialect === 'sqlite') check(`product detail ${results.detail.ratio.toFixed(2)} of the baseline (target >= 0.90)`, results.detail.ratio >= 0.9);
     else targets.push(`info    product detail on PostgreSQL: ${results.detail.ratio.toFixed(2)} of the bare pg baseline, ${results.detail.ratioToSqlite.toFixed(2)} of Tessera on SQLite`);
+    targets.push(`info    product detail ${results.detail.ratioToMinimal.toFixed(2)} of a baseline that sends only Content-Type and Content-Length (not DRF's answer)`);
     if (results.large !== undefined) check(`${fmt(settings.largeUsers)} tokens: ${results.large.ratioToSmall.toFixed(2)} of the throughput with ${fmt(settings.users)} (target >= 0.90)`, results.large.ratioToSmall >= 0.9);
     check(`GET p99 during the login storm ${results.storm.p99.toFixed(2)} ms (target < 20 ms)`, results.storm.p99 < 20);
     check(`peak RSS ${fmt(peakGets)} MB under GET/POST load (target < 150 MB)`, peakGets < 150);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { adminRoutes } from './admin/routes.js';
 import { auditAuthEvents } from './audit/audit-log.js';
 import { accessPlugin, type AccessPolicy } from './auth/plugin.js';
@@ -53,9 +54,8 @@ async function registerApiDocs(app: FastifyInstance, config: Config): Promise<vo
 export interface AppOptions {
   readonly config: Config;
   readonly db: Db;
-  /** Fastify's logger option; tests pass false. */
-  readonly logger?: FastifyServerOptions['logger'];
-  readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
+  /** The operator's log (pino); none by default (tests). Fastify itself runs without one (http/request-log.ts). */
+  readonly logger?: FastifyBaseLogger;
   readonly throttle?: LoginThrottle;
   readonly authEvents?: AuthEvents;
   /** How often the request summary is logged (default once a minute). */
@@ -64,11 +64,13 @@ export interface AppOptions {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, db } = options;
-  const requestLog = new RequestLog();
+  const logger = options.logger ?? pino({ level: 'silent' });
   const app = Fastify({
-    ...(options.loggerInstance !== undefined ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
-    // Per-request log lines are replaced by counters and a summary (http/request-log.ts).
-    logController: requestLog,
+    // No logger for Fastify: it would cost a child logger and two response listeners per
+    // request. Tessera logs to `logger`; Fastify's own error lines reach it through
+    // RequestLog; responses are counted and summarized by requestLogPlugin.
+    logger: false,
+    logController: new RequestLog(logger),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     // Better than Django's APPEND_SLASH 301 (which turns a POST into a GET): a path
@@ -82,7 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     perAddress: config.loginFailuresAllowed * 10,
     windowSeconds: config.loginThrottleWindowSeconds,
   });
-  const events = options.authEvents ?? auditAuthEvents(db.kysely, app.log);
+  const events = options.authEvents ?? auditAuthEvents(db.kysely, logger);
   const sealer = createTokenSealer(config.secretKey);
 
   // DRF's settings: TokenAuthentication and IsAuthenticated unless a route says otherwise.
@@ -94,12 +96,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     permission: isAuthenticated,
   };
 
-  registerErrorHandler(app, { bodyLimit: config.bodyLimit });
+  registerErrorHandler(app, { bodyLimit: config.bodyLimit, logger });
   registerRawBodyParser(app, config.bodyLimit);
-  await app.register(requestLogPlugin, { requestLog, summaryIntervalMs: options.logSummaryIntervalMs });
+  await app.register(requestLogPlugin, { logger, summaryIntervalMs: options.logSummaryIntervalMs });
   await app.register(middlewarePlugin, {
     allowedHosts: config.allowedHosts,
     corsAllowedOrigins: config.corsAllowedOrigins,
+    logger,
   });
   await app.register(viewsPlugin);
   await app.register(accessPlugin);

@@ -2,7 +2,8 @@
 // writes DRF's bodies. DRF's exception family (rest_framework/exceptions.py) maps to
 // ApiError codes; the handler also turns Fastify's own errors (body too large, bad
 // content length, malformed URL) into DRF-shaped JSON so nothing ever answers a bare 500.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requestFields } from './http/request-log.js';
 
 export type ErrorBody = Record<string, unknown> | unknown[];
 
@@ -141,11 +142,11 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
   return reply.code(error.statusCode).headers(error.headers).sendApiBody(error.body);
 }
 
-export function registerErrorHandler(app: FastifyInstance, options: { bodyLimit: number }): void {
+export function registerErrorHandler(app: FastifyInstance, options: { bodyLimit: number; logger: FastifyBaseLogger }): void {
   app.setErrorHandler(function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
     const apiError = toApiError(error, options.bodyLimit);
     if (apiError.statusCode >= 500) {
-      request.log.error({ err: error }, 'unhandled error');
+      options.logger.error({ err: error, ...requestFields(request) }, 'unhandled error');
     }
     return sendApiError(reply, apiError);
   });

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     ? memoryLoginThrottle(limits)
     : redisLoginThrottle(new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }), limits);
 
-  const app = await buildApp({ config, db, loggerInstance: logger, throttle });
+  const app = await buildApp({ config, db, logger, throttle });
 
   let closing = false;
   async function shutdown(signal: string): Promise<void> {

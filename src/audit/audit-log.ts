@@ -4,7 +4,7 @@
 // and a failure to record them is logged, never turned into a failed login.
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { AuthEvent, AuthEvents } from '../auth/events.js';
+import { logAuthEvent, type AuthEvent, type AuthEvents } from '../auth/events.js';
 import type { Database } from '../db/database.js';
 import { nowTimestamp } from '../db/timestamps.js';
 
@@ -108,7 +108,7 @@ function entryForAuthEvent(event: AuthEvent, ip: string | null): AuditEntry {
 export function auditAuthEvents(db: Kysely<Database>, logger: FastifyBaseLogger): AuthEvents {
   return {
     async record(request, event) {
-      request.log.info({ auth: event }, `auth ${event.action}`);
+      logAuthEvent(logger, request, event);
       try {
         await writeAuditEntry(db, entryForAuthEvent(event, request.ip ?? null));
       } catch (error) {

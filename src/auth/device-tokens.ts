@@ -10,7 +10,7 @@
 import { hash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Db, PreparedQuery } from '../db/connect.js';
+import type { Db, PreparedLookup } from '../db/connect.js';
 import type { Database } from '../db/database.js';
 import { nowTimestamp, toApiDateTime, toStoredTimestamp } from '../db/timestamps.js';
 import { errors } from '../errors.js';
@@ -40,7 +40,7 @@ function storedTimeMs(stored: string): number {
 export function deviceTokenAuthentication(db: Db, options: { keyword?: string } = {}): AuthScheme {
   const keyword = options.keyword ?? 'Token';
   const challenge = keyword;
-  const lookup: PreparedQuery<DeviceTokenUserRow> = db.prepare(
+  const lookup: PreparedLookup<DeviceTokenUserRow> = db.prepareLookup(
     'tessera_auth_device_token_user',
     db.kysely
       .selectFrom('tessera_device_token')
@@ -56,8 +56,7 @@ export function deviceTokenAuthentication(db: Db, options: { keyword?: string } 
     authenticate(request) {
       const key = keyFromAuthorizationHeader(request.headers.authorization, keyword, challenge);
       if (key === null) return null;
-      const userFrom = (rows: DeviceTokenUserRow[]): AuthUser | null => {
-        const row = rows[0];
+      const userFrom = (row: DeviceTokenUserRow | undefined): AuthUser | null => {
         if (row === undefined) return null; // not a device token: the next scheme decides
         if (row.expires !== null && storedTimeMs(row.expires) <= Date.now()) {
           throw errors.authenticationFailed('Token has expired.', challenge);

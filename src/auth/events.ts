@@ -1,7 +1,7 @@
 // Authentication events (logins, failures, logouts, token changes) for whoever records
 // them: the audit log (audit/audit-log.ts), the operator's log, or nothing. Recording
 // must never fail a request: record() resolves even when it could not write.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 
 export interface AuthEvent {
   readonly action: 'login' | 'login_failed' | 'login_throttled' | 'logout' | 'token_created' | 'token_reset' | 'token_revoked';
@@ -18,9 +18,12 @@ export const ignoreAuthEvents: AuthEvents = {
   record() {},
 };
 
+/** An event as the operator's log line. */
+export function logAuthEvent(logger: FastifyBaseLogger, request: FastifyRequest, event: AuthEvent): void {
+  logger.info({ auth: event, reqId: request.id }, `auth ${event.action}`);
+}
+
 /** Events as structured log lines only. */
-export const logAuthEvents: AuthEvents = {
-  record(request, event) {
-    request.log.info({ auth: event }, `auth ${event.action}`);
-  },
-};
+export function logAuthEvents(logger: FastifyBaseLogger): AuthEvents {
+  return { record: (request, event) => logAuthEvent(logger, request, event) };
+}

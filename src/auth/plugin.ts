@@ -40,7 +40,8 @@ export function permissionDenied(request: FastifyRequest, policy: AccessPolicy, 
 }
 
 function permissionRefusal(request: FastifyRequest, policy: AccessPolicy): ApiError | undefined {
-  return policy.permission.hasPermission({ user: request.user, method: request.method })
+  // The request is the permission's context (its user and method): nothing to allocate.
+  return policy.permission.hasPermission(request)
     ? undefined
     : permissionDenied(request, policy, policy.permission);
 }

@@ -5,7 +5,7 @@
 import { hash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Compilable } from 'kysely';
-import type { Db, PreparedQuery } from '../db/connect.js';
+import type { Db, PreparedLookup } from '../db/connect.js';
 import { errors } from '../errors.js';
 import { mapMaybePromise, type MaybePromise } from '../maybe-promise.js';
 
@@ -94,10 +94,12 @@ export function tokenUserQuery(db: Db): Compilable<TokenUserRow> {
 export function tokenAuthentication(db: Db, options: { keyword?: string } = {}): AuthScheme {
   const keyword = options.keyword ?? 'Token';
   const challenge = keyword;
-  const lookup: PreparedQuery<TokenUserRow> = db.prepare('tessera_auth_token_user', tokenUserQuery(db));
-  function userFrom(rows: TokenUserRow[]): AuthUser {
-    const row = rows[0];
-    if (row === undefined) throw errors.authenticationFailed('Invalid token.', challenge);
+  const lookup: PreparedLookup<TokenUserRow> = db.prepareLookup('tessera_auth_token_user', tokenUserQuery(db));
+  // One refusal for every unknown key: an ApiError never changes once made, and garbage
+  // keys (scanners, stale clients) are the commonest failure.
+  const invalidToken = errors.authenticationFailed('Invalid token.', challenge);
+  function userFrom(row: TokenUserRow | undefined): AuthUser {
+    if (row === undefined) throw invalidToken;
     return activeUser(row, challenge);
   }
   return {

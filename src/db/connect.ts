@@ -20,10 +20,15 @@ export type Dialect = 'sqlite' | 'postgres';
  */
 export type PreparedQuery<Row> = (parameters: readonly unknown[]) => MaybePromise<Row[]>;
 
+/** A prepared lookup of at most one row (by a unique key): the row, or undefined. */
+export type PreparedLookup<Row> = (parameters: readonly unknown[]) => MaybePromise<Row | undefined>;
+
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly dialect: Dialect;
   prepare<Row>(name: string, query: Compilable<Row>): PreparedQuery<Row>;
+  /** prepare() for a query by a unique key: stops at the first row (SQLite steps no further). */
+  prepareLookup<Row>(name: string, query: Compilable<Row>): PreparedLookup<Row>;
   /**
    * A value to compare an indexed column with in a hot statement (`where key_digest = ?`),
    * written so that its binding can never change the statement's plan. See
@@ -58,6 +63,12 @@ function sqliteValue(value: unknown): unknown {
 
 function sqliteParameters(parameters: readonly unknown[]): unknown[] {
   return parameters.map(sqliteValue);
+}
+
+/** A statement's first row for these parameters (one parameter bound without copying). */
+function firstRow(statement: SQLite.Statement, parameters: readonly unknown[]): unknown {
+  if (parameters.length === 1) return statement.get(sqliteValue(parameters[0]));
+  return statement.get(...sqliteParameters(parameters));
 }
 
 /** A statement's rows for these parameters; one parameter (the hot paths' case) is bound without copying. */
@@ -109,6 +120,10 @@ function openSqlite(path: string, options: OpenOptions = {}): Db {
         return [];
       };
     },
+    prepareLookup<Row>(_name: string, query: Compilable<Row>): PreparedLookup<Row> {
+      const statement = sqlite.prepare(query.compile().sql);
+      return (parameters) => firstRow(statement, parameters) as Row | undefined;
+    },
     planStableValue: sqlitePlanStableValue,
     async close() {
       await kysely.destroy();
@@ -150,6 +165,10 @@ function openPostgres(url: string, schema: string | undefined): Db {
       const text = query.compile().sql;
       // A named statement is parsed and planned once per connection, then only bound.
       return async (parameters) => (await pool.query({ name, text, values: parameters as unknown[] })).rows as Row[];
+    },
+    prepareLookup<Row>(name: string, query: Compilable<Row>): PreparedLookup<Row> {
+      const text = query.compile().sql;
+      return async (parameters) => (await pool.query({ name, text, values: parameters as unknown[] })).rows[0] as Row | undefined;
     },
     planStableValue: plainValue,
     async close() {

@@ -15,8 +15,23 @@ export function nowTimestamp(): string {
 
 const STORED = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(?:Z|[+-]00(?::?00)?)?$/;
 
+/** Six digits after the point (positions 20-25), not all zero. */
+function hasMicroseconds(stored: string): boolean {
+  let nonZero = false;
+  for (let index = 20; index < 26; index++) {
+    const code = stored.charCodeAt(index);
+    if (code < 48 || code > 57) return false;
+    if (code !== 48) nonZero = true;
+  }
+  return nonZero;
+}
+
 /** A stored timestamp (from either database) as DRF renders it. */
 export function toApiDateTime(stored: string): string {
+  // The usual "2026-11-28 14:51:16.620289" (what Tessera writes), without the regex.
+  if (stored.length === 26 && stored.charCodeAt(10) === 32 && stored.charCodeAt(19) === 46 && hasMicroseconds(stored)) {
+    return `${stored.slice(0, 10)}T${stored.slice(11)}Z`;
+  }
   const match = STORED.exec(stored);
   if (match === null) return stored;
   const [, date, time, fraction] = match;

@@ -6,12 +6,14 @@
 //   Host (CommonMiddleware + ALLOWED_HOSTS): any other Host is 400.
 //   Security headers (SecurityMiddleware, XFrameOptionsMiddleware).
 //   Not found: Django's HTML 404 page (DEBUG = False).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { requestFields } from './request-log.js';
 
 export interface MiddlewareOptions {
   readonly allowedHosts: readonly string[];
   readonly corsAllowedOrigins: readonly string[];
+  readonly logger: FastifyBaseLogger;
 }
 
 // django-cors-headers' defaults (CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS).
@@ -73,7 +75,9 @@ export function createDjangoMiddleware(options: MiddlewareOptions): DjangoMiddle
 
   // Django's order: CORS first (a preflight is answered before anything else), then the
   // Host check and the security headers.
+  const { logger } = options;
   return function djangoMiddleware(request, reply, vary) {
+    request.receivedAt = performance.now(); // the request log's clock (http/request-log.ts)
     const origin = request.headers.origin;
     const allowed = origin !== undefined && allowedOrigins.has(origin);
     if (allowed) reply.header('access-control-allow-origin', origin);
@@ -89,7 +93,7 @@ export function createDjangoMiddleware(options: MiddlewareOptions): DjangoMiddle
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     if (!isAllowedHost(request.headers.host)) {
-      request.log.warn({ host: request.headers.host }, 'Invalid HTTP_HOST header; add it to ALLOWED_HOSTS if it is yours');
+      logger.warn({ ...requestFields(request), host: request.headers.host }, 'Invalid HTTP_HOST header; add it to ALLOWED_HOSTS if it is yours');
       reply.code(400).header('vary', 'Origin').header('content-type', 'text/html').send(BAD_REQUEST_PAGE);
       return true;
     }

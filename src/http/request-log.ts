@@ -3,134 +3,115 @@
 //   - a request slower than SLOW_REQUEST_MS is logged at warn;
 //   - once a minute, one summary line: requests by status class and mean/max latency;
 //   - at LOG_LEVEL=debug, one line per request as well.
-// The counting lives in Fastify's LogController (RequestLog.requestCompleted), which
-// Fastify calls once per response whenever a logger is configured: no onResponse hook,
-// so no extra hook run per request. Counting costs a few additions; the summary timer
-// does not keep the process alive.
-import { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+//
+// Fastify itself runs without a logger (app.ts): with one, it makes a child logger for
+// every request and puts 'finish' and 'error' listeners on every response, which cost
+// more than the rest of Tessera's own per-request work. Tessera's code logs to the app's
+// logger directly; Fastify's own error lines (a stream that fails mid-response, a
+// serializer or writeHead failure) still reach it through RequestLog, Fastify's
+// LogController. Responses are counted in one onSend hook, timed from the request's
+// first hook (Django's middleware, http/middleware.ts) to the moment its body is handed
+// to Node: the server's own latency, whatever the client's download speed. The summary
+// timer does not keep the process alive.
+import {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import fp from 'fastify-plugin';
-import type { Bindings, ChildLoggerOptions } from 'pino';
 
 const SLOW_REQUEST_MS = 1000;
 
-
-/**
- * A request's logger (request.log, reply.log), made on first use. Fastify makes a pino
- * child with the request id for every request; most requests log nothing, so the child
- * is made only when a line is written. The lines are the same as the child's.
- */
-class LazyChildLogger {
-  #child: FastifyBaseLogger | null = null;
-
-  constructor(
-    private readonly parent: FastifyBaseLogger,
-    private readonly bindings: Bindings,
-    private readonly options: ChildLoggerOptions,
-  ) {}
-
-  logger(): FastifyBaseLogger {
-    return (this.#child ??= this.parent.child(this.bindings, this.options));
-  }
-
-  get level(): string {
-    return this.logger().level;
-  }
-
-  set level(level: string) {
-    this.logger().level = level;
-  }
-
-  declare fatal: LogMethod;
-  declare error: LogMethod;
-  declare warn: LogMethod;
-  declare info: LogMethod;
-  declare debug: LogMethod;
-  declare trace: LogMethod;
-  declare silent: LogMethod;
-
-  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
-    return this.logger().child(bindings, options);
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** performance.now() when Tessera's first hook saw the request (0: never, e.g. a malformed URL). */
+    receivedAt: number;
   }
 }
 
-type LogMethod = (...args: unknown[]) => void;
-
-// Each level method makes the child on first use and forwards to it.
-for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) {
-  Object.defineProperty(LazyChildLogger.prototype, level, {
-    value: function logAtLevel(this: LazyChildLogger, ...args: unknown[]): void {
-      (this.logger()[level] as LogMethod)(...args);
-    },
-  });
-}
-
 /**
- * Fastify's per-request log lines (incoming, completed) replaced by counters: pass one to
- * Fastify as `logController`, then register requestLogPlugin with it, which writes the
- * summaries. Fastify's other request logs stay off (disableRequestLogging).
+ * Fastify's log lines about requests, written to Tessera's logger: the errors an
+ * operator needs, none of the per-request chatter (incoming, completed, not found).
  */
 export class RequestLog extends LogController {
-  readonly #counts = [0, 0, 0, 0, 0, 0];
-  #totalMs = 0;
-  #maxMs = 0;
-  /** One debug line per request (LOG_LEVEL=debug or trace); set by requestLogPlugin. */
-  perRequest = false;
-
-  constructor() {
+  constructor(private readonly logger: FastifyBaseLogger) {
     super({ disableRequestLogging: true });
   }
 
   override incomingRequest(): void {}
 
-  override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const elapsed = reply.elapsedTime;
-    const statusClass = Math.floor(reply.statusCode / 100);
-    this.#counts[statusClass < 6 ? statusClass : 0]!++;
-    this.#totalMs += elapsed;
-    if (elapsed > this.#maxMs) this.#maxMs = elapsed;
-    if (this.perRequest) {
-      request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(elapsed) }, 'request');
-    } else if (elapsed > SLOW_REQUEST_MS) {
-      request.log.warn({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(elapsed) }, 'slow request');
-    }
+  override requestCompleted(): void {}
+
+  override routeNotFound(): void {}
+
+  override defaultErrorLog(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+    if (reply.statusCode >= 500) this.logger.error({ err: error, ...requestFields(request) }, error.message);
   }
 
-  /** The counts since the last summary (null when there were no requests), and a fresh start. */
-  takeSummary(): Record<string, number> | null {
-    const counts = this.#counts;
-    const total = counts.reduce((sum, count) => sum + count, 0);
-    if (total === 0) return null;
-    const summary = {
-      requests: total,
-      '2xx': counts[2]!, '3xx': counts[3]!, '4xx': counts[4]!, '5xx': counts[5]!,
-      mean_ms: Number((this.#totalMs / total).toFixed(2)),
-      max_ms: Math.round(this.#maxMs),
-    };
-    counts.fill(0);
-    this.#totalMs = 0;
-    this.#maxMs = 0;
-    return summary;
+  override streamError(error: Error, request: FastifyRequest): void {
+    this.logger.warn({ err: error, ...requestFields(request) }, 'response stream failed');
+  }
+
+  override writeHeadError(error: Error, request: FastifyRequest): void {
+    this.logger.warn({ err: error, ...requestFields(request) }, 'could not write the response headers');
+  }
+
+  override serializerError(error: Error, request: FastifyRequest, _reply: FastifyReply, metadata: { statusCode: number }): void {
+    this.logger.error({ err: error, ...requestFields(request), status: metadata.statusCode }, 'could not serialize the response');
+  }
+
+  override serviceUnavailable(): void {
+    this.logger.info('request refused with 503: the server is shutting down');
   }
 }
 
+/** What a log line says about a request. */
+export function requestFields(request: FastifyRequest): { reqId: string; method: string; url: string } {
+  return { reqId: request.id, method: request.method, url: request.url };
+}
+
 export interface RequestLogOptions {
-  /** The controller given to Fastify as `logController`. */
-  readonly requestLog: RequestLog;
+  readonly logger: FastifyBaseLogger;
   readonly summaryIntervalMs?: number;
 }
 
 export const requestLogPlugin = fp(
   async function requestLog(app: FastifyInstance, options: RequestLogOptions) {
-    const { requestLog: counters } = options;
-    counters.perRequest = app.log.level === 'debug' || app.log.level === 'trace';
+    const { logger } = options;
+    const perRequest = logger.level === 'debug' || logger.level === 'trace';
+    const counts = [0, 0, 0, 0, 0, 0];
+    let totalMs = 0;
+    let maxMs = 0;
 
-    app.setChildLoggerFactory(function lazyRequestLogger(logger, bindings, childOptions) {
-      return new LazyChildLogger(logger, bindings, childOptions) as unknown as FastifyBaseLogger;
+    app.decorateRequest('receivedAt', 0);
+    app.addHook('onSend', function countResponse(request, reply, payload, done) {
+      const elapsed = request.receivedAt === 0 ? 0 : performance.now() - request.receivedAt;
+      const statusClass = Math.floor(reply.statusCode / 100);
+      counts[statusClass < 6 ? statusClass : 0]!++;
+      totalMs += elapsed;
+      if (elapsed > maxMs) maxMs = elapsed;
+      if (perRequest) {
+        logger.debug({ ...requestFields(request), status: reply.statusCode, ms: Math.round(elapsed) }, 'request');
+      } else if (elapsed > SLOW_REQUEST_MS) {
+        logger.warn({ ...requestFields(request), status: reply.statusCode, ms: Math.round(elapsed) }, 'slow request');
+      }
+      done(null, payload);
     });
 
     function summarize(): void {
-      const summary = counters.takeSummary();
-      if (summary !== null) app.log.info(summary, 'requests in the last interval');
+      const total = counts.reduce((sum, count) => sum + count, 0);
+      if (total === 0) return;
+      logger.info({
+        requests: total,
+        '2xx': counts[2], '3xx': counts[3], '4xx': counts[4], '5xx': counts[5],
+        mean_ms: Number((totalMs / total).toFixed(2)),
+        max_ms: Math.round(maxMs),
+      }, 'requests in the last interval');
+      counts.fill(0);
+      totalMs = 0;
+      maxMs = 0;
     }
 
     const timer = setInterval(summarize, options.summaryIntervalMs ?? 60_000);

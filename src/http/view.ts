@@ -214,13 +214,19 @@ function sendResponse(reply: FastifyReply, response: ApiResponse): void {
   reply.sendApiBody(response.data);
 }
 
+/** DRF's request.data: the body parsed on first use, then kept. */
 class LazyRequestData implements ViewRequest {
-  #parsed: Promise<RequestData> | undefined;
+  parsed: Promise<RequestData> | undefined = undefined;
+  readonly request: FastifyRequest;
+  readonly parsers: readonly Parser[];
 
-  constructor(private readonly request: FastifyRequest, private readonly parsers: readonly Parser[]) {}
+  constructor(request: FastifyRequest, parsers: readonly Parser[]) {
+    this.request = request;
+    this.parsers = parsers;
+  }
 
   data(): Promise<RequestData> {
-    return (this.#parsed ??= readRequestData(this.request, this.parsers));
+    return (this.parsed ??= readRequestData(this.request, this.parsers));
   }
 }
 

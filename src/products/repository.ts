@@ -45,15 +45,15 @@ export function productRepository(db: Db): ProductRepository {
     'tessera_product_list',
     db.kysely.selectFrom('product').select(columns).orderBy('id'),
   );
-  const getOne = db.prepare<ProductRow>(
+  const getOne = db.prepareLookup<ProductRow>(
     'tessera_product_get',
     db.kysely.selectFrom('product').select(columns).where('id', '=', 0),
   );
-  const first = (rows: ProductRow[]): Product | null => (rows[0] === undefined ? null : toProduct(rows[0]));
+  const found = (row: ProductRow | undefined): Product | null => (row === undefined ? null : toProduct(row));
   const all = (rows: ProductRow[]): Product[] => rows.map(toProduct);
   return {
     list: () => mapMaybePromise(listAll([]), all),
-    get: (id) => mapMaybePromise(getOne([id]), first),
+    get: (id) => mapMaybePromise(getOne([id]), found),
     async create(fields) {
       const row = await db.kysely
         .insertInto('product')

@@ -51,7 +51,7 @@ describe.each(DIALECTS)('import-django into %s', (dialect) => {
   });
 
   async function appOnTarget() {
-    const app = await buildApp({ config: testConfig({ database: target.config, secretKey: CLI_TEST_SECRET_KEY }), db: target.db, logger: false });
+    const app = await buildApp({ config: testConfig({ database: target.config, secretKey: CLI_TEST_SECRET_KEY }), db: target.db });
     await app.ready();
     return app;
   }
@@ -185,7 +185,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))('import-django from PostgreSQL',
     const product = await target.db.kysely.selectFrom('product').selectAll().executeTakeFirstOrThrow();
     expect(product).toMatchObject({ id: 41, price: '39.90', created_at: '2026-11-02 12:00:00.000000' });
 
-    const app = await buildApp({ config: testConfig({ database: target.config, secretKey: CLI_TEST_SECRET_KEY }), db: target.db, logger: false });
+    const app = await buildApp({ config: testConfig({ database: target.config, secretKey: CLI_TEST_SECRET_KEY }), db: target.db });
     try {
       const detail = await app.inject({ method: 'GET', url: '/api/products/41/', headers: { authorization: `Token ${MAMUN_KEY}` } });
       expect(detail.json()).toEqual({ id: 41, name: 'Lamp', description: 'Warm', price: '39.90', created_at: '2026-11-02T12:00:00Z' });

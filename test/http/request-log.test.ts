@@ -35,7 +35,7 @@ describe('request log', () => {
   async function start(level: string): Promise<LogLine[]> {
     database = await createTestDatabase('sqlite');
     const { logger, lines } = memoryLogger(level);
-    app = await buildApp({ config: testConfig({ database: database.config }), db: database.db, loggerInstance: logger });
+    app = await buildApp({ config: testConfig({ database: database.config }), db: database.db, logger });
     await app.ready();
     return lines;
   }
