@@ -24,6 +24,7 @@ const USAGE = `npm run bench -- [options]
   --duration S                 measured seconds per scenario (default 10)
   --warmup S                   warm-up seconds before each (default 2)
   --rounds N                   compared servers take turns in N slices of the duration (default 5)
+  --restarts N                 product detail: measure N times, on freshly started servers (default 3)
   --connections N              connections for the GET/POST scenarios (default 40)
   --login-connections N        connections sending logins (default 8)
   --storm-connections N        connections sending GETs during the login storm (default 10)
@@ -42,6 +43,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     warmup: { type: 'string' },
     rounds: { type: 'string' },
+    restarts: { type: 'string' },
     connections: { type: 'string', default: '40' },
     'login-connections': { type: 'string', default: '8' },
     'storm-connections': { type: 'string', default: '10' },
@@ -71,6 +73,7 @@ const settings = {
   duration: Number(args.duration ?? (quick ? 1 : 10)),
   warmup: Number(args.warmup ?? (quick ? 0.5 : 2)),
   rounds: Math.max(1, Number(args.rounds ?? (quick ? 1 : 5))),
+  restarts: Math.max(1, Number(args.restarts ?? (quick ? 1 : 3))),
   connections: Number(args.connections),
   loginConnections: Number(args['login-connections']),
   stormConnections: Number(args['storm-connections']),
@@ -440,10 +443,16 @@ async function runScenario(key, server, sample, { label = key, kind, dataset } =
  * 1/rounds of the duration, so that a slow spell of a shared machine hits every server
  * alike; ratios are then taken round by round (pairedRatio).
  */
-async function runInterleaved(key, entries) {
+async function runInterleaved(key, entries, slices = entries.map(() => [])) {
   const scenario = SCENARIOS[key];
   log(`- ${scenario.title.replace(/\s+/g, ' ')}: ${entries.map((entry) => entry.server.name).join(' / ')}, ${settings.rounds} rounds`);
-  const slices = entries.map(() => []);
+  await measureRounds(key, entries, slices);
+  return rowsFromSlices(key, entries, slices);
+}
+
+/** Adds settings.rounds interleaved slices per entry to `slices` (one list per entry). */
+async function measureRounds(key, entries, slices) {
+  const scenario = SCENARIOS[key];
   const sliceSeconds = settings.duration / settings.rounds;
   for (let round = 0; round < settings.rounds; round++) {
     for (const [index, entry] of entries.entries()) {
@@ -451,6 +460,10 @@ async function runInterleaved(key, entries) {
       slices[index].push(await measure(entry.server, spec));
     }
   }
+}
+
+function rowsFromSlices(key, entries, slices) {
+  const scenario = SCENARIOS[key];
   return entries.map((entry, index) => {
     const measured = mergeSlices(slices[index]);
     checkStatuses(`${entry.label ?? key} on ${entry.server.name}`, measured, scenario.expect);
@@ -601,42 +614,69 @@ async function main() {
   const sqliteRef = dialect === 'postgres' ? await seeded('sqlite', 'sqlite-ref', settings.users, secretKey) : null;
 
   const servers = [];
+  /** The servers the product detail is measured on; started anew for every restart. */
+  async function startDetailServers() {
+    const set = {
+      tessera: await startTessera('main', main.url, secretKey),
+      baseline: await startBaseline('main', main.url),
+      minimalBaseline: await startBaseline('main', main.url, { minimalHeaders: true }),
+      tesseraLarge: large === null ? null : await startTessera('large', large.url, secretKey),
+      baselineLarge: large === null ? null : await startBaseline('large', large.url),
+      tesseraSqlite: sqliteRef === null ? null : await startTessera('sqlite-ref', sqliteRef.url, secretKey),
+    };
+    servers.push(...Object.values(set).filter((server) => server !== null));
+    await checkSameAnswers(set.tessera, set.baseline, main.sample);
+    if (set.baselineLarge !== null) await checkSameAnswers(set.tesseraLarge, set.baselineLarge, large.sample);
+    return set;
+  }
+  async function stopServers(set) {
+    const list = Object.values(set).filter((server) => server !== null);
+    await Promise.all(list.map((server) => server.stop()));
+    for (const server of list) servers.splice(servers.indexOf(server), 1);
+  }
+
   try {
-    const tessera = await startTessera('main', main.url, secretKey);
-    const baseline = await startBaseline('main', main.url);
-    const minimalBaseline = await startBaseline('main', main.url, { minimalHeaders: true });
-    servers.push(tessera, baseline, minimalBaseline);
-    const tesseraLarge = large === null ? null : await startTessera('large', large.url, secretKey);
-    const baselineLarge = large === null ? null : await startBaseline('large', large.url);
-    if (tesseraLarge !== null) servers.push(tesseraLarge, baselineLarge);
-    const tesseraSqlite = sqliteRef === null ? null : await startTessera('sqlite-ref', sqliteRef.url, secretKey);
-    if (tesseraSqlite !== null) servers.push(tesseraSqlite);
+    let detailServers = await startDetailServers();
     log(`servers up: ${servers.map((s) => `${s.name} pid ${s.pid}`).join(', ')}`);
-    await checkSameAnswers(tessera, baseline, main.sample);
-    if (baselineLarge !== null) await checkSameAnswers(tesseraLarge, baselineLarge, large.sample);
     log('the baselines answer as Tessera does (status, headers, body)');
     log(PIN === null ? 'no CPU pinning (taskset or a second CPU missing)' : `server on CPU ${PIN.server}, load generator on CPU ${PIN.load}`);
 
     const results = {};
     const mainSet = `${fmt(settings.users)} users`;
     const largeSet = `${fmt(settings.largeUsers)} users`;
-    // The servers compared take turns within each scenario (runInterleaved), so each ratio
-    // holds on a noisy machine.
-    const detailEntries = [
-      { server: baseline, sample: main.sample, kind: 'baseline', dataset: mainSet },
-      { server: tessera, sample: main.sample, kind: 'tessera', dataset: mainSet },
-      { server: minimalBaseline, sample: main.sample, kind: 'baseline-minimal', dataset: mainSet, label: 'detail-minimal' },
-    ];
-    if (large !== null) {
-      detailEntries.push(
-        { server: baselineLarge, sample: large.sample, kind: 'baseline', dataset: largeSet, label: 'detail-large' },
-        { server: tesseraLarge, sample: large.sample, kind: 'tessera', dataset: largeSet, label: 'detail-large' },
-      );
+    // The servers compared take turns within each scenario (rounds), so each ratio holds
+    // on a noisy machine. Product detail is measured again on freshly started servers
+    // (--restarts): one process of the same code can run 10% faster or slower than the
+    // next (JIT and memory layout), which interleaving alone does not even out.
+    const detailEntries = (set) => {
+      const entries = [
+        { server: set.baseline, sample: main.sample, kind: 'baseline', dataset: mainSet },
+        { server: set.tessera, sample: main.sample, kind: 'tessera', dataset: mainSet },
+        { server: set.minimalBaseline, sample: main.sample, kind: 'baseline-minimal', dataset: mainSet, label: 'detail-minimal' },
+      ];
+      if (large !== null) {
+        entries.push(
+          { server: set.baselineLarge, sample: large.sample, kind: 'baseline', dataset: largeSet, label: 'detail-large' },
+          { server: set.tesseraLarge, sample: large.sample, kind: 'tessera', dataset: largeSet, label: 'detail-large' },
+        );
+      }
+      if (set.tesseraSqlite !== null) {
+        entries.push({ server: set.tesseraSqlite, sample: sqliteRef.sample, kind: 'tessera', dataset: `${mainSet} (SQLite)`, label: 'detail-sqlite' });
+      }
+      return entries;
+    };
+    const detailSlices = detailEntries(detailServers).map(() => []);
+    for (let restart = 0; restart < settings.restarts; restart++) {
+      if (restart > 0) {
+        await stopServers(detailServers);
+        detailServers = await startDetailServers();
+      }
+      const entries = detailEntries(detailServers);
+      log(`- ${SCENARIOS.detail.title.replace(/\s+/g, ' ')}: ${entries.map((entry) => entry.server.name).join(' / ')}, ${settings.rounds} rounds, start ${restart + 1} of ${settings.restarts}`);
+      await measureRounds('detail', entries, detailSlices);
     }
-    if (tesseraSqlite !== null) {
-      detailEntries.push({ server: tesseraSqlite, sample: sqliteRef.sample, kind: 'tessera', dataset: `${mainSet} (SQLite)`, label: 'detail-sqlite' });
-    }
-    const [detailBase, detail, detailMinimal, ...others] = await runInterleaved('detail', detailEntries);
+    const { tessera, baseline } = detailServers;
+    const [detailBase, detail, detailMinimal, ...others] = rowsFromSlices('detail', detailEntries(detailServers), detailSlices);
     detail.ratio = pairedRatio(detail, detailBase);
     detail.ratioToMinimal = pairedRatio(detail, detailMinimal);
     results.detail = detail;
@@ -646,7 +686,7 @@ async function main() {
       largeOwn.ratioToSmall = pairedRatio(largeOwn, detail);
       results.large = largeOwn;
     }
-    if (tesseraSqlite !== null) {
+    if (detailServers.tesseraSqlite !== null) {
       const [sqliteOwn] = others;
       detail.ratioToSqlite = pairedRatio(detail, sqliteOwn);
       results.sqlite = sqliteOwn;
@@ -686,7 +726,8 @@ async function main() {
     });
     const title = `Tessera benchmark: ${dialect}, ${fmt(settings.users)} users and tokens, ${settings.products} products; `
       + `${settings.connections} connections, ${settings.duration} s per scenario and server after ${settings.warmup} s warm-up`
-      + `${settings.rounds > 1 ? `, compared servers interleaved in ${settings.rounds} rounds (ratios: median of per-round ratios)` : ''}\n`
+      + `${settings.rounds > 1 ? `, compared servers interleaved in ${settings.rounds} rounds (ratios: median of per-round ratios)` : ''}`
+      + `${settings.restarts > 1 ? `; product detail on ${settings.restarts} fresh starts of the servers` : ''}\n`
       + `${machine()}; ${PIN === null ? 'not pinned' : `server on CPU ${PIN.server}, load generator on CPU ${PIN.load}`}; ${started.toISOString()}`;
     const table = printTable(title, shown);
 
