@@ -104,7 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     corsAllowedOrigins: config.corsAllowedOrigins,
     logger,
   });
-  await app.register(viewsPlugin);
+  await app.register(viewsPlugin, { readScope: db.readScope });
   await app.register(accessPlugin);
 
   // DefaultRouter's API root.

@@ -71,6 +71,10 @@ interface CompiledView {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Db.readScope: the reads of a view's synchronous part share one read transaction. */
+    viewReadScope: (work: () => void) => void;
+  }
   interface FastifyContextConfig {
     view?: CompiledView;
   }
@@ -155,8 +159,13 @@ function routeHooks(route: { onRequest?: onRequestHookHandler | onRequestHookHan
  * before any route. It also gives every route that is not a view what initial() does
  * for views: Django's middleware first, then the route's access check if it states one.
  */
+export interface ViewsOptions {
+  readonly readScope: (work: () => void) => void;
+}
+
 export const viewsPlugin = fp(
-  async function views(app: FastifyInstance) {
+  async function views(app: FastifyInstance, options: ViewsOptions) {
+    app.decorate('viewReadScope', options.readScope);
     app.decorateRequest('negotiated', null);
     app.decorateReply('sendApiBody', sendApiBody);
     const middleware = app.djangoMiddleware;
@@ -234,25 +243,31 @@ export function registerView(app: FastifyInstance, spec: ViewSpec): void {
   const view = compile(spec);
   const access = spec.access;
   const middleware = app.djangoMiddleware;
+  const readScope = app.viewReadScope;
+  function dispatch(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    let refusal: MaybePromise<ApiError | undefined>;
+    try {
+      negotiate(request, reply, view);
+      refusal = checkAccess(request, access);
+    } catch (error) {
+      failInitial(reply, error, done);
+      return;
+    }
+    if (isPromise(refusal)) {
+      refusal.then((error) => afterAccess(request, reply, view, error, done), (error: unknown) => failInitial(reply, error, done));
+    } else {
+      afterAccess(request, reply, view, refusal, done);
+    }
+  }
   app.route({
     method: app.supportedMethods,
     url: spec.url,
     config: { view, access },
     onRequest: function initial(request, reply, done) {
       if (middleware(request, reply, view.vary)) return; // a preflight or a bad Host, answered
-      let refusal: MaybePromise<ApiError | undefined>;
-      try {
-        negotiate(request, reply, view);
-        refusal = checkAccess(request, access);
-      } catch (error) {
-        failInitial(reply, error, done);
-        return;
-      }
-      if (isPromise(refusal)) {
-        refusal.then((error) => afterAccess(request, reply, view, error, done), (error: unknown) => failInitial(reply, error, done));
-      } else {
-        afterAccess(request, reply, view, refusal, done);
-      }
+      // On SQLite, done() runs the handler (and a GET's response) before it returns: the
+      // token check and the handler's reads share one read transaction (db/connect.ts).
+      readScope(() => dispatch(request, reply, done));
     },
     handler: function handleView(request, reply): Promise<void> | undefined {
       if (request.method === 'OPTIONS') {
