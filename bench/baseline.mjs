@@ -12,9 +12,12 @@
 // name and value are validated and serialized per response), so a baseline without
 // them would compare Tessera with a server that gives a different answer;
 // BASELINE_HEADERS=minimal sends only Content-Type and Content-Length (run.mjs reports
-// it beside the others, for the record).
+// it beside the others, for the record). On SQLite the two statements are two autocommit
+// read transactions, as the issue states the baseline; BASELINE_READS=one-transaction
+// runs them in one, as Tessera does (db/connect.ts, Db.readScope), also for the record.
 //
-// Environment: DATABASE_URL (a SQLite path or postgres://…), HOST, PORT, BASELINE_HEADERS.
+// Environment: DATABASE_URL (a SQLite path or postgres://…), HOST, PORT, BASELINE_HEADERS,
+// BASELINE_READS.
 // Prints "baseline listening on <port>" once it serves.
 import { hash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -23,6 +26,9 @@ const url = process.env.DATABASE_URL ?? '';
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 0);
 const minimalHeaders = process.env.BASELINE_HEADERS === 'minimal';
+const oneTransaction = process.env.BASELINE_READS === 'one-transaction';
+/** Runs a request's synchronous part (SQLite: in one read transaction when oneTransaction). */
+let inReadScope = (work) => work();
 
 // Tessera's own statement (auth/schemes.ts). On SQLite the digest is compared as `+?`, as
 // Tessera does (Db.planStableValue in db/connect.ts): the seeded database is ANALYZEd, and
@@ -71,6 +77,18 @@ if (/^postgres(ql)?:\/\//.test(url)) {
     product: (id) => product.get(id),
     products: () => products.all(),
   };
+  if (oneTransaction) {
+    const begin = sqlite.prepare('BEGIN');
+    const commit = sqlite.prepare('COMMIT');
+    inReadScope = (work) => {
+      begin.run();
+      try {
+        work();
+      } finally {
+        commit.run();
+      }
+    };
+  }
 }
 
 function apiDateTime(stored) {
@@ -176,7 +194,7 @@ function fail(res, error) {
 
 const server = createServer((req, res) => {
   try {
-    handle(req, res);
+    inReadScope(() => handle(req, res));
   } catch (error) {
     fail(res, error);
   }

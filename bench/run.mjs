@@ -238,15 +238,16 @@ async function startTessera(label, databaseUrl, secretKey) {
   return { ...server, url: `http://127.0.0.1:${port}` };
 }
 
-async function startBaseline(label, databaseUrl, { minimalHeaders = false } = {}) {
+async function startBaseline(label, databaseUrl, { minimalHeaders = false, oneTransaction = false } = {}) {
   const port = await freePort();
   const server = await startProcess({
-    name: `baseline (${label}${minimalHeaders ? ', minimal headers' : ''})`,
+    name: `baseline (${label}${minimalHeaders ? ', minimal headers' : ''}${oneTransaction ? ', one transaction' : ''})`,
     command: process.execPath,
     commandArgs: [join(HERE, 'baseline.mjs')],
     env: {
       ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port),
       BASELINE_HEADERS: minimalHeaders ? 'minimal' : 'django',
+      BASELINE_READS: oneTransaction ? 'one-transaction' : 'autocommit',
     },
     readyPattern: /baseline listening on \d+/,
     logFile: join(tmp, `baseline-${label}.log`),
@@ -620,6 +621,8 @@ async function main() {
       tessera: await startTessera('main', main.url, secretKey),
       baseline: await startBaseline('main', main.url),
       minimalBaseline: await startBaseline('main', main.url, { minimalHeaders: true }),
+      // SQLite only: the baseline reading in one transaction, as Tessera does.
+      oneTransactionBaseline: dialect === 'sqlite' ? await startBaseline('main', main.url, { oneTransaction: true }) : null,
       tesseraLarge: large === null ? null : await startTessera('large', large.url, secretKey),
       baselineLarge: large === null ? null : await startBaseline('large', large.url),
       tesseraSqlite: sqliteRef === null ? null : await startTessera('sqlite-ref', sqliteRef.url, secretKey),
@@ -627,6 +630,7 @@ async function main() {
     servers.push(...Object.values(set).filter((server) => server !== null));
     await checkSameAnswers(set.tessera, set.baseline, main.sample);
     if (set.baselineLarge !== null) await checkSameAnswers(set.tesseraLarge, set.baselineLarge, large.sample);
+    if (set.oneTransactionBaseline !== null) await checkSameAnswers(set.tessera, set.oneTransactionBaseline, main.sample);
     return set;
   }
   async function stopServers(set) {
@@ -654,6 +658,9 @@ async function main() {
         { server: set.tessera, sample: main.sample, kind: 'tessera', dataset: mainSet },
         { server: set.minimalBaseline, sample: main.sample, kind: 'baseline-minimal', dataset: mainSet, label: 'detail-minimal' },
       ];
+      if (set.oneTransactionBaseline !== null) {
+        entries.push({ server: set.oneTransactionBaseline, sample: main.sample, kind: 'baseline-one-transaction', dataset: mainSet, label: 'detail-one-transaction' });
+      }
       if (large !== null) {
         entries.push(
           { server: set.baselineLarge, sample: large.sample, kind: 'baseline', dataset: largeSet, label: 'detail-large' },
@@ -679,6 +686,9 @@ async function main() {
     const [detailBase, detail, detailMinimal, ...others] = rowsFromSlices('detail', detailEntries(detailServers), detailSlices);
     detail.ratio = pairedRatio(detail, detailBase);
     detail.ratioToMinimal = pairedRatio(detail, detailMinimal);
+    if (detailServers.oneTransactionBaseline !== null) {
+      detail.ratioToOneTransaction = pairedRatio(detail, others.shift());
+    }
     results.detail = detail;
     if (large !== null) {
       const [largeBase, largeOwn] = others.splice(0, 2);
@@ -709,6 +719,7 @@ async function main() {
     // ---- report
     const label = (row) => {
       if (row.server === 'baseline-minimal') return 'baseline, 2 headers';
+      if (row.server === 'baseline-one-transaction') return 'baseline, 1 txn';
       const name = row.server === 'baseline' ? 'baseline' : 'Tessera';
       if (row.dataset === mainSet) return name;
       if (row.dataset.endsWith('(SQLite)')) return `${name} on SQLite`;
@@ -718,6 +729,7 @@ async function main() {
       let note = '';
       if (row.ratio !== undefined) note = `${row.ratio.toFixed(2)} of baseline`;
       if (row.ratioToMinimal !== undefined) note += `; ${row.ratioToMinimal.toFixed(2)} of the 2-header one`;
+      if (row.ratioToOneTransaction !== undefined) note += `; ${row.ratioToOneTransaction.toFixed(2)} of the 1-txn one`;
       if (row.ratioToSmall !== undefined) note += `; ${row.ratioToSmall.toFixed(2)} of ${fmt(settings.users)} users`;
       if (row.ratioToSqlite !== undefined) note += `; ${row.ratioToSqlite.toFixed(2)} of SQLite`;
       if (row.scenario === 'login' || row.scenario === 'storm') note += `${note ? '; ' : ''}all cores`;
@@ -738,6 +750,9 @@ async function main() {
     if (dialect === 'sqlite') check(`product detail ${results.detail.ratio.toFixed(2)} of the baseline (target >= 0.90)`, results.detail.ratio >= 0.9);
     else targets.push(`info    product detail on PostgreSQL: ${results.detail.ratio.toFixed(2)} of the bare pg baseline, ${results.detail.ratioToSqlite.toFixed(2)} of Tessera on SQLite`);
     targets.push(`info    product detail ${results.detail.ratioToMinimal.toFixed(2)} of a baseline that sends only Content-Type and Content-Length (not DRF's answer)`);
+    if (results.detail.ratioToOneTransaction !== undefined) {
+      targets.push(`info    product detail ${results.detail.ratioToOneTransaction.toFixed(2)} of a baseline that reads in one transaction, as Tessera does`);
+    }
     if (results.large !== undefined) check(`${fmt(settings.largeUsers)} tokens: ${results.large.ratioToSmall.toFixed(2)} of the throughput with ${fmt(settings.users)} (target >= 0.90)`, results.large.ratioToSmall >= 0.9);
     check(`GET p99 during the login storm ${results.storm.p99.toFixed(2)} ms (target < 20 ms)`, results.storm.p99 < 20);
     check(`peak RSS ${fmt(peakGets)} MB under GET/POST load (target < 150 MB)`, peakGets < 150);
