@@ -444,9 +444,10 @@ async function runScenario(key, server, sample, { label = key, kind, dataset } =
  * 1/rounds of the duration, so that a slow spell of a shared machine hits every server
  * alike; ratios are then taken round by round (pairedRatio).
  */
-async function runInterleaved(key, entries, slices = entries.map(() => [])) {
+async function runInterleaved(key, entries) {
   const scenario = SCENARIOS[key];
   log(`- ${scenario.title.replace(/\s+/g, ' ')}: ${entries.map((entry) => entry.server.name).join(' / ')}, ${settings.rounds} rounds`);
+  const slices = entries.map(() => []);
   await measureRounds(key, entries, slices);
   return rowsFromSlices(key, entries, slices);
 }
@@ -652,26 +653,17 @@ async function main() {
     // on a noisy machine. Product detail is measured again on freshly started servers
     // (--restarts): one process of the same code can run 10% faster or slower than the
     // next (JIT and memory layout), which interleaving alone does not even out.
-    const detailEntries = (set) => {
-      const entries = [
-        { server: set.baseline, sample: main.sample, kind: 'baseline', dataset: mainSet },
-        { server: set.tessera, sample: main.sample, kind: 'tessera', dataset: mainSet },
-        { server: set.minimalBaseline, sample: main.sample, kind: 'baseline-minimal', dataset: mainSet, label: 'detail-minimal' },
-      ];
-      if (set.oneTransactionBaseline !== null) {
-        entries.push({ server: set.oneTransactionBaseline, sample: main.sample, kind: 'baseline-one-transaction', dataset: mainSet, label: 'detail-one-transaction' });
-      }
-      if (large !== null) {
-        entries.push(
-          { server: set.baselineLarge, sample: large.sample, kind: 'baseline', dataset: largeSet, label: 'detail-large' },
-          { server: set.tesseraLarge, sample: large.sample, kind: 'tessera', dataset: largeSet, label: 'detail-large' },
-        );
-      }
-      if (set.tesseraSqlite !== null) {
-        entries.push({ server: set.tesseraSqlite, sample: sqliteRef.sample, kind: 'tessera', dataset: `${mainSet} (SQLite)`, label: 'detail-sqlite' });
-      }
-      return entries;
-    };
+    // Each entry is named by its server's key in `set` (its role); servers a run does not
+    // start (null) have no entry.
+    const detailEntries = (set) => [
+      { role: 'baseline', sample: main.sample, kind: 'baseline', dataset: mainSet },
+      { role: 'tessera', sample: main.sample, kind: 'tessera', dataset: mainSet },
+      { role: 'minimalBaseline', sample: main.sample, kind: 'baseline-minimal', dataset: mainSet, label: 'detail-minimal' },
+      { role: 'oneTransactionBaseline', sample: main.sample, kind: 'baseline-one-transaction', dataset: mainSet, label: 'detail-one-transaction' },
+      { role: 'baselineLarge', sample: large?.sample, kind: 'baseline', dataset: largeSet, label: 'detail-large' },
+      { role: 'tesseraLarge', sample: large?.sample, kind: 'tessera', dataset: largeSet, label: 'detail-large' },
+      { role: 'tesseraSqlite', sample: sqliteRef?.sample, kind: 'tessera', dataset: `${mainSet} (SQLite)`, label: 'detail-sqlite' },
+    ].filter((entry) => set[entry.role] !== null).map((entry) => ({ ...entry, server: set[entry.role] }));
     const detailSlices = detailEntries(detailServers).map(() => []);
     for (let restart = 0; restart < settings.restarts; restart++) {
       if (restart > 0) {
@@ -683,23 +675,25 @@ async function main() {
       await measureRounds('detail', entries, detailSlices);
     }
     const { tessera, baseline } = detailServers;
-    const [detailBase, detail, detailMinimal, ...others] = rowsFromSlices('detail', detailEntries(detailServers), detailSlices);
-    detail.ratio = pairedRatio(detail, detailBase);
-    detail.ratioToMinimal = pairedRatio(detail, detailMinimal);
-    if (detailServers.oneTransactionBaseline !== null) {
-      detail.ratioToOneTransaction = pairedRatio(detail, others.shift());
+    const finalEntries = detailEntries(detailServers);
+    const detailRows = rowsFromSlices('detail', finalEntries, detailSlices);
+    const detailRow = Object.fromEntries(finalEntries.map((entry, index) => [entry.role, detailRows[index]]));
+    const detail = detailRow.tessera;
+    detail.ratio = pairedRatio(detail, detailRow.baseline);
+    detail.ratioToMinimal = pairedRatio(detail, detailRow.minimalBaseline);
+    if (detailRow.oneTransactionBaseline !== undefined) {
+      detail.ratioToOneTransaction = pairedRatio(detail, detailRow.oneTransactionBaseline);
     }
     results.detail = detail;
-    if (large !== null) {
-      const [largeBase, largeOwn] = others.splice(0, 2);
-      largeOwn.ratio = pairedRatio(largeOwn, largeBase);
+    if (detailRow.tesseraLarge !== undefined) {
+      const largeOwn = detailRow.tesseraLarge;
+      largeOwn.ratio = pairedRatio(largeOwn, detailRow.baselineLarge);
       largeOwn.ratioToSmall = pairedRatio(largeOwn, detail);
       results.large = largeOwn;
     }
-    if (detailServers.tesseraSqlite !== null) {
-      const [sqliteOwn] = others;
-      detail.ratioToSqlite = pairedRatio(detail, sqliteOwn);
-      results.sqlite = sqliteOwn;
+    if (detailRow.tesseraSqlite !== undefined) {
+      detail.ratioToSqlite = pairedRatio(detail, detailRow.tesseraSqlite);
+      results.sqlite = detailRow.tesseraSqlite;
     }
     for (const key of ['list', 'invalid']) {
       const [base, own] = await runInterleaved(key, [

@@ -22,8 +22,3 @@ export const ignoreAuthEvents: AuthEvents = {
 export function logAuthEvent(logger: FastifyBaseLogger, request: FastifyRequest, event: AuthEvent): void {
   logger.info({ auth: event, reqId: request.id }, `auth ${event.action}`);
 }
-
-/** Events as structured log lines only. */
-export function logAuthEvents(logger: FastifyBaseLogger): AuthEvents {
-  return { record: (request, event) => logAuthEvent(logger, request, event) };
-}
