@@ -7,7 +7,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { adminRoutes } from './admin/routes.js';
+import { adminRouter, adminRoutes } from './admin/routes.js';
 import { auditAuthEvents } from './audit/audit-log.js';
 import { accessPlugin, type AccessPolicy } from './auth/plugin.js';
 import { isAuthenticated } from './auth/permissions.js';
@@ -23,10 +23,10 @@ import { registerErrorHandler } from './errors.js';
 import { registerRawBodyParser } from './http/body.js';
 import { middlewarePlugin, NOT_FOUND_PAGE } from './http/middleware.js';
 import { RequestLog, requestLogPlugin } from './http/request-log.js';
-import { registerView, viewsPlugin } from './http/view.js';
+import { viewsPlugin } from './http/view.js';
+import { defaultRouter, registerRouters, type Router } from './generics/routers.js';
 import { openApiDocument } from './openapi/document.js';
-import { productRepository } from './products/repository.js';
-import { productRoutes } from './products/routes.js';
+import { productViewSet } from './products/resource.js';
 
 // The web client's pages load only their own scripts, styles and data: an injected script
 // (the XSS that could read a stored token) has nowhere to load from and nowhere to send to.
@@ -43,10 +43,10 @@ export const CLIENT_PAGE_CSP = [
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** The OpenAPI document at /api/docs/json and Swagger UI at /api/docs/. */
-async function registerApiDocs(app: FastifyInstance, config: Config): Promise<void> {
+async function registerApiDocs(app: FastifyInstance, config: Config, routers: readonly Router[]): Promise<void> {
   await app.register(fastifySwagger, {
     mode: 'static',
-    specification: { document: openApiDocument({ tokenMode: config.tokenMode, version: PACKAGE_VERSION }) as never },
+    specification: { document: openApiDocument({ tokenMode: config.tokenMode, version: PACKAGE_VERSION, routers, adminRouters: [adminRouter()] }) as never },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 }
@@ -60,6 +60,13 @@ export interface AppOptions {
   readonly authEvents?: AuthEvents;
   /** How often the request summary is logged (default once a minute). */
   readonly logSummaryIntervalMs?: number;
+  /** The project's own resources (generics/routers.ts), served beside Tessera's products. */
+  readonly routers?: readonly Router[];
+}
+
+/** Tessera's own API: the tutorial's products on a DefaultRouter at /api/. */
+export function tesseraRouter(): Router {
+  return defaultRouter('/api/').register('products', productViewSet);
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -107,24 +114,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(viewsPlugin, { readScope: db.readScope });
   await app.register(accessPlugin);
 
-  // DefaultRouter's API root.
-  registerView(app, {
-    url: '/api/',
-    name: 'Api Root',
-    description: 'The default basic root view for DefaultRouter',
-    access: defaultAccess,
-    async get(request) {
-      return { status: 200, data: { products: `${request.protocol}://${request.host}/api/products/` } };
-    },
-  });
   await app.register(authRoutes, {
     db: db.kysely, sealer, throttle, access: defaultAccess, events,
     tokenMode: config.tokenMode, tokenTtlSeconds: config.tokenTtlSeconds,
   });
-  await app.register(productRoutes, { products: productRepository(db), access: defaultAccess });
+  const routers = [tesseraRouter(), ...(options.routers ?? [])];
+  registerRouters(app, routers, { db, defaultAccess });
   await app.register(adminRoutes, { db, sealer, defaultAccess });
 
-  if (config.apiDocs) await registerApiDocs(app, config);
+  if (config.apiDocs) await registerApiDocs(app, config, routers);
 
   // The web client: built files at /, and index.html for its own routes (/products, /admin).
   const webRoot = config.webRoot;

@@ -5,11 +5,17 @@ import { isAdminUser } from '../auth/permissions.js';
 import type { AccessPolicy } from '../auth/plugin.js';
 import type { TokenSealer } from '../auth/tokens.js';
 import type { Db } from '../db/connect.js';
+import { registerRouters, simpleRouter, type Router } from '../generics/routers.js';
 import { registerView } from '../http/view.js';
+import { adminProductViewSet } from '../products/resource.js';
 import { adminAuditRoutes } from './audit-log.js';
-import { adminProductRoutes } from './products.js';
 import { adminTokenRoutes } from './tokens.js';
 import { adminUserRoutes } from './users.js';
+
+/** The resources the admin serves through the generics layer (staff only, paged, audited). */
+export function adminRouter(): Router {
+  return simpleRouter('/api/admin/').register('products', adminProductViewSet);
+}
 
 export interface AdminRoutesOptions {
   readonly db: Db;
@@ -43,6 +49,6 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
   });
   await app.register(adminUserRoutes, { db, access });
   await app.register(adminTokenRoutes, { db, sealer, access });
-  await app.register(adminProductRoutes, { db, access });
+  registerRouters(app, [adminRouter()], { db, defaultAccess: access });
   await app.register(adminAuditRoutes, { db, access });
 }

@@ -14,10 +14,12 @@ export const AUDIT_ACTIONS = [
   'user_created', 'user_updated', 'user_deleted', 'password_changed',
   'product_created', 'product_updated', 'product_deleted',
 ] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+/** Tessera's own actions, and `<type>_created|_updated|_deleted` for a resource's audited writes. */
+export type AuditAction = (typeof AUDIT_ACTIONS)[number] | `${string}_${'created' | 'updated' | 'deleted'}`;
 
 export const AUDIT_OBJECT_TYPES = ['user', 'token', 'product'] as const;
-export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];
+/** Tessera's own object types, or an audited resource's (generics/viewsets.ts). */
+export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number] | (string & {});
 
 export interface AuditActor {
   readonly id: number;

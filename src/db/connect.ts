@@ -36,6 +36,12 @@ export interface Db {
    */
   planStableValue<T>(value: T): RawBuilder<T>;
   /**
+   * Runs a query built per request (a filtered, paged list): synchronously on SQLite,
+   * from a cache of prepared statements keyed by the SQL text, so that a view's reads
+   * stay in its read transaction; as an unnamed statement on PostgreSQL.
+   */
+  execute<Row>(query: Compilable<Row>): MaybePromise<Row[]>;
+  /**
    * Runs `work` (synchronous; what it starts asynchronously runs after) so that the reads
    * it makes share one read transaction on SQLite. See sqliteReadScope().
    */
@@ -89,6 +95,29 @@ function sqliteReadScope(sqlite: SQLite.Database): (work: () => void) => void {
     } finally {
       if (sqlite.inTransaction) (completed ? commit : rollback).run();
     }
+  };
+}
+
+/** Prepared statements for per-request queries, by SQL text; the least recently used go first. */
+const STATEMENT_CACHE_SIZE = 256;
+
+function sqliteExecutor(sqlite: SQLite.Database): <Row>(query: Compilable<Row>) => Row[] {
+  const statements = new Map<string, SQLite.Statement>();
+  return function execute<Row>(query: Compilable<Row>): Row[] {
+    const compiled = query.compile();
+    let statement = statements.get(compiled.sql);
+    if (statement === undefined) {
+      statement = sqlite.prepare(compiled.sql);
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+    } else {
+      statements.delete(compiled.sql);
+    }
+    statements.set(compiled.sql, statement);
+    if (!statement.reader) {
+      statement.run(...sqliteParameters(compiled.parameters));
+      return [];
+    }
+    return statement.all(...sqliteParameters(compiled.parameters)) as Row[];
   };
 }
 
@@ -165,6 +194,7 @@ function openSqlite(path: string, options: OpenOptions = {}): Db {
       return (parameters) => firstRow(statement, parameters) as Row | undefined;
     },
     planStableValue: sqlitePlanStableValue,
+    execute: sqliteExecutor(sqlite),
     readScope: sqliteReadScope(sqlite),
     async close() {
       await kysely.destroy();
@@ -212,6 +242,10 @@ function openPostgres(url: string, schema: string | undefined): Db {
       return async (parameters) => (await pool.query({ name, text, values: parameters as unknown[] })).rows[0] as Row | undefined;
     },
     planStableValue: plainValue,
+    async execute<Row>(query: Compilable<Row>): Promise<Row[]> {
+      const compiled = query.compile();
+      return (await pool.query({ text: compiled.sql, values: compiled.parameters as unknown[] })).rows as Row[];
+    },
     readScope: runNow,
     async close() {
       await kysely.destroy();

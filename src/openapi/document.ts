@@ -1,12 +1,15 @@
 // The OpenAPI 3.1 description of the API, for client teams (code generators, Swagger UI at
-// /api/docs/). Bodies are TypeBox schemas, the same ones the products resource declares;
-// validation itself stays in serializers/fields.ts, because DRF's exact messages are the
-// contract and JSON Schema validators word errors their own way.
+// /api/docs/). The resources' paths and schemas are derived from their declarations
+// (generics/openapi.ts); the hand-written views (login, logout, the admin's users, tokens
+// and audit log) are described here. Every operation has an operationId. Validation itself
+// stays in serializers/fields.ts, because DRF's exact messages are the contract and JSON
+// Schema validators word errors their own way.
 import { Type, type TSchema } from 'typebox';
 import { DEVICE_NAME_MAX_LENGTH } from '../auth/device-tokens.js';
 import { KEY_PREFIX_LENGTH } from '../auth/token-store.js';
 import type { TokenMode } from '../config.js';
-import { ProductInputSchema, ProductSchema } from '../products/schemas.js';
+import { ERROR_RESPONSES, routerPaths } from '../generics/openapi.js';
+import type { Router } from '../generics/routers.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
@@ -81,14 +84,8 @@ const Device = Type.Object({
   current: Type.Boolean({ description: 'The token this request was made with' }),
 });
 
-const errorResponses = {
-  400: { description: 'Validation or parse error', ...json(ValidationErrors) },
-  401: { description: 'No, bad or expired token (WWW-Authenticate: Token)', ...json(ref('Detail')) },
-  403: { description: 'Not allowed', ...json(ref('Detail')) },
-  404: { description: 'Not found', ...json(ref('Detail')) },
-};
-
 interface OperationSpec {
+  id: string;
   summary: string;
   tag: string;
   body?: unknown;
@@ -96,10 +93,13 @@ interface OperationSpec {
   response?: unknown;
   parameters?: unknown[];
   anonymous?: boolean;
+  /** Extra responses (the login's 429). */
+  responses?: Record<number, unknown>;
 }
 
 function operation(spec: OperationSpec) {
   return {
+    operationId: spec.id,
     summary: spec.summary,
     tags: [spec.tag],
     ...(spec.anonymous ? { security: [] } : {}),
@@ -107,7 +107,8 @@ function operation(spec: OperationSpec) {
     ...(spec.body === undefined ? {} : { requestBody: { required: true, ...json(spec.body) } }),
     responses: {
       [spec.ok]: spec.response === undefined ? { description: 'No content' } : { description: 'OK', ...json(spec.response) },
-      ...errorResponses,
+      ...ERROR_RESPONSES,
+      ...spec.responses,
     },
   };
 }
@@ -124,22 +125,34 @@ const listParameters = (filters: unknown[] = []) => [
 
 /** A list + detail resource under the admin, in one go. */
 function adminResource(path: string, name: string, item: string, input: unknown, filters: unknown[] = [], updateInput: unknown = input) {
+  const one = name.replace(/s$/, '');
   return {
     [`${path}/`]: {
-      get: operation({ summary: `List ${name}`, tag: 'admin', ok: 200, response: pageOf(item), parameters: listParameters(filters) }),
-      post: operation({ summary: `Create a ${name.replace(/s$/, '')}`, tag: 'admin', ok: 201, body: input, response: ref(item) }),
+      get: operation({ id: `listAdmin${item}s`, summary: `List ${name}`, tag: 'admin', ok: 200, response: pageOf(item), parameters: listParameters(filters) }),
+      post: operation({ id: `createAdmin${item}`, summary: `Create a ${one}`, tag: 'admin', ok: 201, body: input, response: ref(item) }),
     },
     [`${path}/{id}/`]: {
       parameters: [idParameter()],
-      get: operation({ summary: `Get a ${name.replace(/s$/, '')}`, tag: 'admin', ok: 200, response: ref(item) }),
-      put: operation({ summary: `Replace a ${name.replace(/s$/, '')}`, tag: 'admin', ok: 200, body: updateInput, response: ref(item) }),
-      patch: operation({ summary: `Change a ${name.replace(/s$/, '')}`, tag: 'admin', ok: 200, body: updateInput, response: ref(item) }),
-      delete: operation({ summary: `Delete a ${name.replace(/s$/, '')}`, tag: 'admin', ok: 204 }),
+      get: operation({ id: `retrieveAdmin${item}`, summary: `Get a ${one}`, tag: 'admin', ok: 200, response: ref(item) }),
+      put: operation({ id: `updateAdmin${item}`, summary: `Replace a ${one}`, tag: 'admin', ok: 200, body: updateInput, response: ref(item) }),
+      patch: operation({ id: `partialUpdateAdmin${item}`, summary: `Change a ${one}`, tag: 'admin', ok: 200, body: updateInput, response: ref(item) }),
+      delete: operation({ id: `destroyAdmin${item}`, summary: `Delete a ${one}`, tag: 'admin', ok: 204 }),
     },
   };
 }
 
-export function openApiDocument(options: { tokenMode: TokenMode; version: string }) {
+export interface OpenApiOptions {
+  readonly tokenMode: TokenMode;
+  readonly version: string;
+  /** The routers the app serves: their viewsets' paths and schemas are derived. */
+  readonly routers: readonly Router[];
+  /** The admin's routers (tagged `admin`). */
+  readonly adminRouters?: readonly Router[];
+}
+
+export function openApiDocument(options: OpenApiOptions) {
+  const resources = routerPaths(options.routers);
+  const adminResources = routerPaths(options.adminRouters ?? [], { tag: () => 'admin' });
   const perDevice = options.tokenMode === 'per-device';
   const TokenResponse = perDevice
     ? Type.Object({ token: Type.String({ pattern: '^[0-9a-f]{40}$' }), expires: Type.Union([DateTime(), Type.Null()]) })
@@ -159,65 +172,55 @@ export function openApiDocument(options: { tokenMode: TokenMode; version: string
       description: "Django REST Framework's token authentication, wire-exact. Send `Authorization: Token <key>`.",
     },
     security: [{ TokenAuthentication: [] }],
-    tags: [{ name: 'auth' }, { name: 'products' }, { name: 'admin', description: 'Active staff only' }],
+    tags: [{ name: 'auth' }, ...options.routers.flatMap((router) => router.entries.map((entry) => ({ name: entry.prefix }))), { name: 'admin', description: 'Active staff only' }],
     paths: {
       '/api/token-auth/': {
         post: {
-          ...operation({ summary: 'Log in: username and password for a token', tag: 'auth', ok: 200, body: Credentials, response: TokenResponse, anonymous: true }),
+          ...operation({ id: 'obtainAuthToken', summary: 'Log in: username and password for a token', tag: 'auth', ok: 200, body: Credentials, response: TokenResponse, anonymous: true, responses: { 429: { description: 'Too many failed logins for this username or address (Retry-After)', ...json(ref('Detail')) } } }),
           requestBody: {
             required: true,
             content: Object.fromEntries(['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'].map((type) => [type, { schema: Credentials }])),
           },
         },
       },
-      '/api/logout/': { post: operation({ summary: 'Delete the token this request was sent with', tag: 'auth', ok: 200, response: ref('Message') }) },
-      '/api/logout-all/': { post: operation({ summary: "Delete every token of the user", tag: 'auth', ok: 200, response: ref('Message') }) },
+      '/api/logout/': { post: operation({ id: 'logout', summary: 'Delete the token this request was sent with', tag: 'auth', ok: 200, response: ref('Message') }) },
+      '/api/logout-all/': { post: operation({ id: 'logoutAll', summary: "Delete every token of the user", tag: 'auth', ok: 200, response: ref('Message') }) },
       ...(perDevice ? {
-        '/api/devices/': { get: operation({ summary: "The user's device tokens", tag: 'auth', ok: 200, response: Type.Array(Device) }) },
-        '/api/devices/{id}/': { parameters: [idParameter()], delete: operation({ summary: 'Sign a device out', tag: 'auth', ok: 204 }) },
+        '/api/devices/': { get: operation({ id: 'listDevices', summary: "The user's device tokens", tag: 'auth', ok: 200, response: Type.Array(Device) }) },
+        '/api/devices/{id}/': { parameters: [idParameter()], delete: operation({ id: 'destroyDevice', summary: 'Sign a device out', tag: 'auth', ok: 204 }) },
       } : {}),
-      '/api/products/': {
-        get: operation({ summary: 'List products', tag: 'products', ok: 200, response: Type.Array(ref('Product') as unknown as TSchema) }),
-        post: operation({ summary: 'Create a product', tag: 'products', ok: 201, body: ref('ProductInput'), response: ref('Product') }),
-      },
-      '/api/products/{id}/': {
-        parameters: [idParameter()],
-        get: operation({ summary: 'Get a product', tag: 'products', ok: 200, response: ref('Product') }),
-        put: operation({ summary: 'Replace a product', tag: 'products', ok: 200, body: ref('ProductInput'), response: ref('Product') }),
-        patch: operation({ summary: 'Change a product', tag: 'products', ok: 200, body: ref('ProductInput'), response: ref('Product') }),
-        delete: operation({ summary: 'Delete a product', tag: 'products', ok: 204 }),
-      },
+      ...resources.paths,
       ...adminResource('/api/admin/users', 'users', 'AdminUser', AdminUserInput, [boolFilter('is_active'), boolFilter('is_staff'), boolFilter('is_superuser')], Type.Omit(AdminUserInput, ['password'])),
       '/api/admin/users/{id}/set-password/': {
         parameters: [idParameter()],
-        post: operation({ summary: "Set a user's password", tag: 'admin', ok: 200, body: Type.Object({ password: Type.String({ minLength: 8 }) }), response: ref('Message') }),
+        post: operation({ id: 'setAdminUserPassword', summary: "Set a user's password", tag: 'admin', ok: 200, body: Type.Object({ password: Type.String({ minLength: 8 }) }), response: ref('Message') }),
       },
       '/api/admin/tokens/': {
-        get: operation({ summary: 'List tokens (key prefixes only)', tag: 'admin', ok: 200, response: pageOf('AdminToken'), parameters: listParameters() }),
-        post: operation({ summary: "Create or reset a user's token", tag: 'admin', ok: 201, body: Type.Object({ user: Type.Integer() }), response: AdminTokenCreated }),
+        get: operation({ id: 'listAdminTokens', summary: 'List tokens (key prefixes only)', tag: 'admin', ok: 200, response: pageOf('AdminToken'), parameters: listParameters() }),
+        post: operation({ id: 'createAdminToken', summary: "Create or reset a user's token", tag: 'admin', ok: 201, body: Type.Object({ user: Type.Integer() }), response: AdminTokenCreated }),
       },
       '/api/admin/tokens/{user_id}/': {
         parameters: [idParameter('user_id')],
-        get: operation({ summary: "A user's token", tag: 'admin', ok: 200, response: ref('AdminToken') }),
-        delete: operation({ summary: "Revoke a user's tokens", tag: 'admin', ok: 204 }),
+        get: operation({ id: 'retrieveAdminToken', summary: "A user's token", tag: 'admin', ok: 200, response: ref('AdminToken') }),
+        delete: operation({ id: 'destroyAdminToken', summary: "Revoke a user's tokens", tag: 'admin', ok: 204 }),
       },
-      ...adminResource('/api/admin/products', 'products', 'Product', ref('ProductInput')),
+      ...adminResources.paths,
       '/api/admin/audit-log/': {
         get: operation({
-          summary: 'The audit log, newest first', tag: 'admin', ok: 200, response: pageOf('AuditEntry'),
+          id: 'listAdminAuditEntries', summary: 'The audit log, newest first', tag: 'admin', ok: 200, response: pageOf('AuditEntry'),
           parameters: listParameters(['action', 'object_type', 'object_id', 'actor', 'since', 'until'].map((name) => query(name, 'Exact match (since/until: ISO 8601)'))),
         }),
       },
       '/api/admin/audit-log/{id}/': {
         parameters: [idParameter()],
-        get: operation({ summary: 'One audit entry', tag: 'admin', ok: 200, response: ref('AuditEntry') }),
+        get: operation({ id: 'retrieveAdminAuditEntry', summary: 'One audit entry', tag: 'admin', ok: 200, response: ref('AuditEntry') }),
       },
     },
     components: {
       securitySchemes: {
         TokenAuthentication: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The word `Token`, a space, then the key' },
       },
-      schemas: { Detail, ValidationErrors, Message, Product: ProductSchema, ProductInput: ProductInputSchema, AdminUser, AdminToken, AuditEntry },
+      schemas: { Detail, ValidationErrors, Message, AdminUser, AdminToken, AuditEntry, ...resources.schemas, ...adminResources.schemas },
     },
   };
 }

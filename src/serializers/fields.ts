@@ -1,10 +1,12 @@
-// DRF's serializer fields, as far as Tessera's resources use them: CharField and
-// DecimalField with their exact checks, order and messages (rest_framework/fields.py,
-// 3.14), and the Serializer loop that collects one list of messages per field.
+// DRF's serializer fields (rest_framework/fields.py, 3.14): CharField, DecimalField,
+// IntegerField, BooleanField, ChoiceField, DateField, DateTimeField and EmailField with
+// their exact checks, order and messages, and the Serializer loop that collects one list
+// of messages per field. The generics layer (src/generics/fields.ts) builds model fields on them.
 import type { RequestData } from '../http/body.js';
 import { UploadedFile } from '../http/body.js';
 import { PyNumber, pythonTypeName, type PyJson, type PyJsonObject } from '../http/python-json.js';
 import { errors } from '../errors.js';
+import { storedFromParts } from '../db/timestamps.js';
 
 /** A value as a field receives it; `undefined` means the key was not sent. */
 export type Incoming = PyJson | UploadedFile | undefined;
@@ -261,14 +263,136 @@ export function isValidEmail(email: string): boolean {
 }
 
 /** DRF's EmailField as a ModelSerializer makes it for Django's optional email column. */
-export function emailField(options: { maxLength: number }): Field<string> {
-  const text = charField({ required: false, allowBlank: true, maxLength: options.maxLength });
+export function emailField(options: { maxLength: number; required?: boolean; allowBlank?: boolean }): Field<string> {
+  const required = options.required ?? false;
+  const text = charField({ required, allowBlank: options.allowBlank ?? true, maxLength: options.maxLength });
   return {
-    required: false,
+    required,
     parse(value) {
       const email = text.parse(value);
       if (email !== '' && !isValidEmail(email)) throw new FieldError(['Enter a valid email address.']);
       return email;
+    },
+  };
+}
+
+// IntegerField.re_decimal: "1.0" and "1.00 " read as 1, "1.5" does not.
+const TRAILING_ZERO_FRACTION = /\.0*\s*$/;
+// Python's int() of a string: spaces around, a sign, ASCII digits with single underscores between.
+const PY_INT = /^\s*([+-]?)(\d(?:_?\d)*)\s*$/;
+
+export interface IntegerFieldOptions {
+  readonly required?: boolean;
+  readonly minValue?: number;
+  readonly maxValue?: number;
+}
+
+/** DRF's IntegerField: int(str(value)) after dropping a zero fraction, then the bounds. */
+export function integerField(options: IntegerFieldOptions = {}): Field<number> {
+  const { required = true, minValue, maxValue } = options;
+  return {
+    required,
+    parse(value) {
+      if (value === null) throw new FieldError([NULL]);
+      if (typeof value === 'string' && codePointLength(value) > 1000) throw new FieldError(['String value too large.']);
+      // str() of a list, an object, a bool or a file is never an int.
+      if (typeof value !== 'string' && !(value instanceof PyNumber)) throw new FieldError(['A valid integer is required.']);
+      const match = PY_INT.exec(pyStr(value).replace(TRAILING_ZERO_FRACTION, ''));
+      if (match === null) throw new FieldError(['A valid integer is required.']);
+      const number = BigInt(`${match[1]}${match[2]!.replace(/_/g, '')}`);
+      // The validators run in turn and all their messages are reported (max first, as DRF appends it first).
+      const messages: string[] = [];
+      if (maxValue !== undefined && number > BigInt(maxValue)) messages.push(`Ensure this value is less than or equal to ${maxValue}.`);
+      if (minValue !== undefined && number < BigInt(minValue)) messages.push(`Ensure this value is greater than or equal to ${minValue}.`);
+      if (messages.length > 0) throw new FieldError(messages);
+      if (number > BigInt(Number.MAX_SAFE_INTEGER) || number < BigInt(Number.MIN_SAFE_INTEGER)) {
+        // Beyond what a column holds anyway; DRF would pass it on and the database would fail.
+        throw new FieldError([`Ensure this value is less than or equal to ${Number.MAX_SAFE_INTEGER}.`]);
+      }
+      return Number(number);
+    },
+  };
+}
+
+/** Python's repr-free str() of a value, as DRF formats "{input}" in a message. */
+export function pyDisplay(value: Exclude<Incoming, undefined>): string {
+  return pyStr(value);
+}
+
+export interface ChoiceFieldOptions {
+  readonly required?: boolean;
+  readonly choices: ReadonlyArray<readonly [value: string, label: string]>;
+  readonly allowBlank?: boolean;
+}
+
+/** DRF's ChoiceField: str(value) must be one of the choices' values. */
+export function choiceField(options: ChoiceFieldOptions): Field<string> {
+  const { required = true, allowBlank = false } = options;
+  const values = new Set(options.choices.map(([value]) => value));
+  return {
+    required,
+    parse(value) {
+      if (value === null) throw new FieldError([NULL]);
+      if (value === '' && allowBlank) return '';
+      const text = pyStr(value);
+      if (!values.has(text)) throw new FieldError([`"${text}" is not a valid choice.`]);
+      return text;
+    },
+  };
+}
+
+// Django 3.2's parse_date and parse_datetime (django/utils/dateparse.py); Python's `$`
+// also matches before one final newline.
+const DATE_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})\n?$/;
+const DATETIME_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\n?$/;
+
+const pad = (text: string, width: number): string => text.padStart(width, '0');
+
+/** A real calendar date as "YYYY-MM-DD", or null (2026-02-30, month 13). */
+export function calendarDate(year: string, month: string, day: string): string | null {
+  const text = `${year}-${pad(month, 2)}-${pad(day, 2)}`;
+  const date = new Date(`${text}T00:00:00Z`);
+  if (Number.isNaN(date.getTime()) || Number(year) < 1 || date.toISOString().slice(0, 10) !== text) return null;
+  return text;
+}
+
+/** DRF's DateField with ISO 8601 input: "YYYY-MM-DD" (one-digit month and day allowed). */
+export function dateField(options: { required?: boolean } = {}): Field<string> {
+  const invalid = (): FieldError => new FieldError(['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.']);
+  return {
+    required: options.required ?? true,
+    parse(value) {
+      if (value === null) throw new FieldError([NULL]);
+      if (typeof value !== 'string') throw invalid();
+      const match = DATE_RE.exec(value);
+      const date = match === null ? null : calendarDate(match[1]!, match[2]!, match[3]!);
+      if (date === null) throw invalid();
+      return date;
+    },
+  };
+}
+
+const DATETIME_FORMAT_HINT = 'YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]';
+
+/** DRF's DateTimeField with ISO 8601 input (USE_TZ, UTC): the moment as stored ("2026-12-01 10:00:00.000000"). */
+export function dateTimeField(options: { required?: boolean } = {}): Field<string> {
+  const invalid = (): FieldError => new FieldError([`Datetime has wrong format. Use one of these formats instead: ${DATETIME_FORMAT_HINT}.`]);
+  return {
+    required: options.required ?? true,
+    parse(value) {
+      if (value === null) throw new FieldError([NULL]);
+      if (typeof value !== 'string') throw invalid();
+      const match = DATETIME_RE.exec(value);
+      if (match === null) {
+        if (DATE_RE.test(value)) throw new FieldError(['Expected a datetime but got a date.']);
+        throw invalid();
+      }
+      const [, year, month, day, hour, minute, second = '0', fraction = '', zone] = match;
+      const date = calendarDate(year!, month!, day!);
+      if (date === null || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) throw invalid();
+      const stored = storedFromParts(date, `${pad(hour!, 2)}:${pad(minute!, 2)}:${pad(second, 2)}`, fraction, zone);
+      if (stored === null) throw invalid();
+      return stored;
     },
   };
 }

@@ -1,0 +1,114 @@
+// A resource's rows in the database: the select (its columns, and a join for a relation
+// shown by another column, such as the owner's username), scoped to what a request may
+// see (get_queryset), and the writes. The reads every request makes are prepared once:
+// an object by primary key (per set of scope columns) and the unfiltered list; on SQLite
+// they answer synchronously, inside the view's read transaction (db/connect.ts). Lists
+// with filters are built per request and run through Db.execute, synchronously on SQLite too.
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { Db, PreparedLookup, PreparedQuery } from '../db/connect.js';
+import type { MaybePromise } from '../maybe-promise.js';
+import type { ColumnValues, StoredRow } from './serializers.js';
+import type { Resource } from './resource.js';
+import { qualified } from './filters.js';
+
+type AnyQuery = SelectQueryBuilder<any, any, any>;
+
+/**
+ * get_queryset() as data: the rows a request may see are those whose fields equal these
+ * values ({ owner: request.user.id }); null: every row.
+ */
+export type Scope = Readonly<Record<string, unknown>> | null;
+
+export interface ResourceRows {
+  /** The select of every field (and relation display), scoped. */
+  select(scope: Scope): AnyQuery;
+  /** One row by primary key, within the scope; prepared. */
+  get(key: number, scope: Scope): MaybePromise<StoredRow | undefined>;
+  /** Every row in primary-key order, unscoped and unfiltered; prepared (an unpaginated list). */
+  all(): MaybePromise<StoredRow[]>;
+  /** Runs a query built per request. */
+  execute(query: AnyQuery): MaybePromise<StoredRow[]>;
+  insert(trx: Kysely<any>, values: ColumnValues): Promise<number>;
+  update(trx: Kysely<any>, key: number, values: ColumnValues): Promise<void>;
+  remove(trx: Kysely<any>, key: number): Promise<void>;
+  /** PrimaryKeyRelatedField's existence check. */
+  exists(table: string, column: string, key: number): Promise<boolean>;
+  /** A transaction for a write and its audit entry; the plain handle when there is no audit. */
+  write<T>(work: (trx: Kysely<any>) => Promise<T>, options: { atomic: boolean }): Promise<T>;
+}
+
+export function resourceRows(db: Db, resource: Resource): ResourceRows {
+  const kysely = db.kysely as unknown as Kysely<any>;
+  const { table } = resource;
+  const keyColumn = qualified(resource, resource.primaryKey);
+  const base = (): AnyQuery => {
+    let query: AnyQuery = kysely.selectFrom(table).select(resource.bound.map((entry) => `${table}.${entry.column}`));
+    for (const entry of resource.bound) {
+      const reference = entry.field.references;
+      if (entry.displayAlias === null || reference === undefined) continue;
+      const alias = `${entry.name}__rel`;
+      query = query
+        .leftJoin(`${reference.table} as ${alias}`, `${alias}.${reference.column}`, qualified(resource, entry))
+        .select(`${alias}.${reference.display} as ${entry.displayAlias}`);
+    }
+    return query;
+  };
+  const columnOf = (name: string): string => {
+    const entry = resource.field(name);
+    if (entry === undefined) throw new Error(`${resource.name}: the queryset scope names ${name}, which is not one of its fields`);
+    return qualified(resource, entry);
+  };
+  const scoped = (query: AnyQuery, scope: Scope): AnyQuery => {
+    if (scope === null) return query;
+    let result = query;
+    for (const [name, value] of Object.entries(scope)) result = result.where(columnOf(name), '=', value);
+    return result;
+  };
+
+  // One prepared lookup per set of scope fields; parameters: the scope's values in name order, then the key.
+  const lookups = new Map<string, PreparedLookup<StoredRow>>();
+  const lookupFor = (names: readonly string[]): PreparedLookup<StoredRow> => {
+    const cacheKey = names.join(',');
+    let lookup = lookups.get(cacheKey);
+    if (lookup === undefined) {
+      let query = base();
+      for (const name of names) query = query.where(columnOf(name), '=', 0);
+      query = query.where(keyColumn, '=', 0);
+      lookup = db.prepareLookup<StoredRow>(`tessera_${table}_get_${lookups.size}`, query);
+      lookups.set(cacheKey, lookup);
+    }
+    return lookup;
+  };
+  let listAll: PreparedQuery<StoredRow> | undefined;
+
+  return {
+    select: (scope) => scoped(base(), scope),
+    get(key, scope) {
+      if (scope === null) return lookupFor([])([key]);
+      const names = Object.keys(scope).sort();
+      return lookupFor(names)([...names.map((name) => scope[name]), key]);
+    },
+    all() {
+      listAll ??= db.prepare<StoredRow>(`tessera_${table}_list`, base().orderBy(keyColumn));
+      return listAll([]);
+    },
+    execute: (query) => db.execute<StoredRow>(query),
+    async insert(trx, values) {
+      const row = await trx.insertInto(table).values(values).returning(resource.primaryKey.column).executeTakeFirstOrThrow();
+      return Number((row as Record<string, unknown>)[resource.primaryKey.column]);
+    },
+    async update(trx, key, values) {
+      await trx.updateTable(table).set(values).where(resource.primaryKey.column, '=', key).execute();
+    },
+    async remove(trx, key) {
+      await trx.deleteFrom(table).where(resource.primaryKey.column, '=', key).execute();
+    },
+    async exists(referenced, column, key) {
+      const found = await kysely.selectFrom(referenced).select(column).where(column, '=', key).executeTakeFirst();
+      return found !== undefined;
+    },
+    write(work, { atomic }) {
+      return atomic ? kysely.transaction().execute((trx: Transaction<any>) => work(trx)) : work(kysely);
+    },
+  };
+}
