@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Db } from '../db/connect.js';
 import { createMigrator } from '../db/migrate.js';
+import type { Project } from '../project.js';
 import { hashPassword } from '../auth/passwords.js';
 import { passwordProblems } from '../auth/password-validation.js';
 import { getOrCreateKey, hasToken, listTokens, resetToken, revokeToken } from '../auth/token-store.js';
@@ -33,6 +34,8 @@ export interface CommandContext {
   readonly err: Output;
   readonly prompter: Prompter;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The project whose migrations run with Tessera's (none: Tessera alone). */
+  readonly project?: Project;
 }
 
 function pyBool(value: boolean): string {
@@ -48,7 +51,7 @@ async function requireUser(db: Kysely<Database>, username: string, what: string)
 // ---------------------------------------------------------------- migrate
 
 export async function migrateCommand(ctx: CommandContext): Promise<void> {
-  const migrator = createMigrator(ctx.db.kysely);
+  const migrator = createMigrator(ctx.db.kysely, ctx.project?.migrations);
   ctx.out.write('Operations to perform:\n  Apply all migrations: tessera\nRunning migrations:\n');
   const { error, results = [] } = await migrator.migrateToLatest();
   for (const result of results) {

@@ -15,16 +15,23 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_device_tokens': m0004,
 };
 
-const provider: MigrationProvider = {
-  async getMigrations() {
-    return MIGRATIONS;
-  },
-};
+/** Tessera's migrations and a project's, which may not reuse a name. */
+function providerWith(extra: Readonly<Record<string, Migration>>): MigrationProvider {
+  for (const name of Object.keys(extra)) {
+    if (Object.hasOwn(MIGRATIONS, name)) throw new MigrationError(`The project's migration ${name} has the name of one of Tessera's`);
+  }
+  const all = { ...MIGRATIONS, ...extra };
+  return {
+    async getMigrations() {
+      return all;
+    },
+  };
+}
 
-export function createMigrator(db: Kysely<Database>): Migrator {
+export function createMigrator(db: Kysely<Database>, extra: Readonly<Record<string, Migration>> = {}): Migrator {
   return new Migrator({
     db,
-    provider,
+    provider: providerWith(extra),
     migrationTableName: 'tessera_migration',
     migrationLockTableName: 'tessera_migration_lock',
     // A database that ran a later migration before an earlier one was added (0004 landed
@@ -35,9 +42,9 @@ export function createMigrator(db: Kysely<Database>): Migrator {
 
 export class MigrationError extends Error {}
 
-/** Applies every pending migration; returns the names applied. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const { error, results } = await createMigrator(db).migrateToLatest();
+/** Applies every pending migration (Tessera's and the project's); returns the names applied. */
+export async function migrateToLatest(db: Kysely<Database>, extra: Readonly<Record<string, Migration>> = {}): Promise<string[]> {
+  const { error, results } = await createMigrator(db, extra).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((result: MigrationResult) => result.status === 'Error');
     const cause = error instanceof Error ? error.message : String(error);
@@ -47,7 +54,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
 }
 
 /** Names of migrations that exist but are not applied yet. */
-export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
-  const migrations = await createMigrator(db).getMigrations();
+export async function pendingMigrations(db: Kysely<Database>, extra: Readonly<Record<string, Migration>> = {}): Promise<string[]> {
+  const migrations = await createMigrator(db, extra).getMigrations();
   return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
 }

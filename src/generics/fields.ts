@@ -10,6 +10,7 @@ import type { Dialect } from '../db/connect.js';
 import { toApiDateTime } from '../db/timestamps.js';
 import {
   booleanField,
+  calendarDate,
   charField,
   choiceField,
   dateField,
@@ -309,6 +310,26 @@ export function choice(options: ChoiceOptions): ModelField<string> {
   };
 }
 
+// Django's DATE_INPUT_FORMATS that a query string uses: %Y-%m-%d, %m/%d/%Y, %m/%d/%y.
+const FILTER_DATE_FORMATS: ReadonlyArray<[RegExp, (match: RegExpExecArray) => [string, string, string]]> = [
+  [/^(\d{4})-(\d{1,2})-(\d{1,2})$/, (m) => [m[1]!, m[2]!, m[3]!]],
+  [/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/, (m) => [m[3]!, m[1]!, m[2]!]],
+  // strptime's %y: 69-99 are 1969-1999, 00-68 are 2000-2068.
+  [/^(\d{1,2})\/(\d{1,2})\/(\d{2})$/, (m) => [String((Number(m[3]) < 69 ? 2000 : 1900) + Number(m[3])), m[1]!, m[2]!]],
+];
+
+/** django-filter's DateFilter (a forms.DateField): the value stripped, in one of the formats. */
+function dateFilter(raw: string): FilterValue {
+  const text = raw.trim();
+  for (const [pattern, parts] of FILTER_DATE_FORMATS) {
+    const match = pattern.exec(text);
+    if (match === null) continue;
+    const found = calendarDate(...parts(match));
+    if (found !== null) return { value: found };
+  }
+  return { error: 'Enter a valid date.' };
+}
+
 /** Django's DateField: "YYYY-MM-DD"; date on PostgreSQL, text on SQLite (as Django keeps it). */
 export function date(options: NullableOptions = {}): ModelField<string> {
   const isNullable = options.null ?? false;
@@ -318,13 +339,7 @@ export function date(options: NullableOptions = {}): ModelField<string> {
     ...(isNullable ? { createDefault: () => null } : {}),
     metadata: {}, validator: dateField({ required: !isNullable }), allowBlank: false,
     schema: nullable(Type.String({ format: 'date' }), isNullable),
-    filter(raw) {
-      try {
-        return { value: dateField().parse(raw) };
-      } catch {
-        return { error: 'Enter a valid date.' };
-      }
-    },
+    filter: dateFilter,
   };
 }
 

@@ -87,11 +87,14 @@ export function searchQuery(request: FastifyRequest, resource: Resource, names: 
   return query.where((eb) => searchCondition(eb, dialect, columns, terms));
 }
 
+// OrderingFilter's ORDER_PATTERN: a name with at most one sign ("--title" is no term).
+const ORDER_TERM = /^-?[\p{L}\p{N}_.]+$/u;
+
 /** OrderingFilter.get_ordering: the valid terms of ?ordering=, else the default. */
 export function orderingTerms(request: FastifyRequest, allowed: readonly string[], fallback: readonly string[]): string[] {
   const raw = queryParam(request, 'ordering');
   const requested = raw === undefined ? [] : raw.split(',').map((term) => term.trim());
-  const valid = requested.filter((term) => term !== '' && allowed.includes(term.replace(/^-+/, '')));
+  const valid = requested.filter((term) => ORDER_TERM.test(term) && allowed.includes(term.replace(/^-/, '')));
   return valid.length > 0 ? valid : [...fallback];
 }
 
@@ -104,7 +107,7 @@ export function orderQuery(resource: Resource, terms: readonly string[], dialect
   let ordered = query;
   let hasKey = false;
   for (const term of terms) {
-    const name = term.replace(/^-+/, '');
+    const name = term.replace(/^-/, '');
     const entry = resource.field(name);
     if (entry === undefined) throw new Error(`${resource.name}: ordering names ${name}, which is not one of its fields`);
     if (entry === resource.primaryKey) hasKey = true;
