@@ -150,12 +150,17 @@ function allRows(statement: SQLite.Statement, parameters: readonly unknown[]): u
 export interface OpenOptions {
   /** Open an existing SQLite file without changing it (a Django database to import). */
   readonly readonly?: boolean;
+  /** SQLite: called with every statement it runs (better-sqlite3's verbose), for tests and debugging. */
+  readonly trace?: (sql: string) => void;
 }
 
 function openSqlite(path: string, options: OpenOptions = {}): Db {
   const readonly = options.readonly === true;
   if (!readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SQLite(path, readonly ? { readonly: true, fileMustExist: true } : {});
+  const sqlite = new SQLite(path, {
+    ...(readonly ? { readonly: true, fileMustExist: true } : {}),
+    ...(options.trace === undefined ? {} : { verbose: (message?: unknown) => options.trace!(String(message)) }),
+  });
   // WAL lets the CLI write while the server reads; NORMAL sync is durable in WAL mode
   // except for the last transactions on power loss, Django's default trade-off too.
   if (!readonly) sqlite.pragma('journal_mode = WAL');

@@ -383,10 +383,7 @@ export function dateTimeField(options: { required?: boolean } = {}): Field<strin
       if (value === null) throw new FieldError([NULL]);
       if (typeof value !== 'string') throw invalid();
       const match = DATETIME_RE.exec(value);
-      if (match === null) {
-        if (DATE_RE.test(value)) throw new FieldError(['Expected a datetime but got a date.']);
-        throw invalid();
-      }
+      if (match === null) throw invalid();
       const [, year, month, day, hour, minute, second = '0', fraction = '', zone] = match;
       const date = calendarDate(year!, month!, day!);
       if (date === null || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) throw invalid();

@@ -8,6 +8,7 @@ import type { AuthEvents } from '../../src/auth/events.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { insertUser, type User } from '../../src/auth/users.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import type { Project } from '../../src/project.js';
 import { createTestDatabase, type TestDatabase, type TestDialect } from './database.js';
 
 export const TEST_PASSWORD = 'test-password-123';
@@ -35,14 +36,17 @@ export interface TestApp {
 
 export interface TestAppOptions {
   readonly config?: Partial<Config>;
+  /** A project's routers and migrations (generics tests). */
+  readonly project?: Project;
+  readonly trace?: (sql: string) => void;
   readonly throttle?: LoginThrottle;
   readonly authEvents?: AuthEvents;
 }
 
 export async function createTestApp(dialect: TestDialect, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase(dialect);
+  const database = await createTestDatabase(dialect, { migrations: options.project?.migrations, trace: options.trace });
   const config = testConfig({ ...options.config, database: database.config });
-  const app = await buildApp({ config, db: database.db, throttle: options.throttle, authEvents: options.authEvents });
+  const app = await buildApp({ config, db: database.db, throttle: options.throttle, authEvents: options.authEvents, routers: options.project?.routers });
   await app.ready();
   return {
     app,

@@ -2,6 +2,7 @@
 // (127.0.0.1:5432, or TEST_POSTGRES_URL) in a schema with a random name, dropped after.
 // TEST_DATABASES=sqlite runs SQLite alone (never in CI: there both must run).
 import { randomBytes } from 'node:crypto';
+import type { Migration } from 'kysely';
 import type { DatabaseConfig } from '../../src/config.js';
 import { createPgPool, openDatabase, type Db } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -24,12 +25,19 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+export interface TestDatabaseOptions {
+  /** A project's migrations, run with Tessera's. */
+  readonly migrations?: Readonly<Record<string, Migration>>;
+  /** Every SQL statement SQLite runs (better-sqlite3's verbose). */
+  readonly trace?: (sql: string) => void;
+}
+
 /** A migrated, empty database of the dialect; drop() closes and removes it. */
-export async function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
+export async function createTestDatabase(dialect: TestDialect, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const config: DatabaseConfig = { dialect: 'sqlite', path: ':memory:' };
-    const db = openDatabase(config);
-    await migrateToLatest(db.kysely);
+    const db = openDatabase(config, { trace: options.trace });
+    await migrateToLatest(db.kysely, options.migrations);
     return { db, config, drop: () => db.close() };
   }
   const schema = `tessera_test_${randomBytes(6).toString('hex')}`;
@@ -41,7 +49,7 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
   }
   const config: DatabaseConfig = { dialect: 'postgres', url: POSTGRES_URL, schema };
   const db = openDatabase(config);
-  await migrateToLatest(db.kysely);
+  await migrateToLatest(db.kysely, options.migrations);
   return {
     db,
     config,
