@@ -23,3 +23,9 @@ export {
   SAFE_METHODS, type ObjectRow, type Permission, type PermissionContext,
 } from './auth/permissions.js';
 export type { AuthUser } from './auth/schemes.js';
+
+// Users and tokens, as Django's User.objects and DRF's Token.objects.
+export { insertUser as createUser, findUserByUsername, setPassword, type NewUserFields, type User } from './auth/users.js';
+export { hashPassword, verifyPassword } from './auth/passwords.js';
+export { getOrCreateKey, resetToken, revokeToken } from './auth/token-store.js';
+export { createTokenSealer, type TokenSealer } from './auth/tokens.js';
