@@ -460,6 +460,28 @@ L('odd: bad percent', '?search=%zz');
 L('odd: latin1 percent', '?search=%E4');
 L('odd: semicolon', '?page_size=2;page=2');
 
+// Python/Django coercions that are easy to miss: int() and \d accept Unicode digits and '_',
+// the "input" of a choice error is Python's str() of the value, odd methods and media types.
+for (const v of ['true', '{}', '["high"]', '{"a": 1}', '1.5', '1e2', '1.0', '1e16', '0.00001', '-0.0', '12345678901234567890', '[1, "a", null, true]', '"hi\\"gh"', '"é"']) V(`priority ${v}`, `{"title": "t", "priority": ${v}}`);
+for (const v of ['"1_000"', '"1_0"', '"_1"', '"١٢.0"', '1e400', '-0', '-0.0', '"0"', '" 0 "', '"00012"', '"1 2"', '"１２"']) V(`estimate_minutes ${v}`, `{"title":"t","estimate_minutes":${v}}`);
+for (const v of ['"٢٠٢٦-١٢-٢٤"', '"２０２６-１２-２４"', '"2026-12-24\\u0000"']) V(`due ${v}`, `{"title": "t", "due": ${v}}`);
+add('POST form estimate_minutes=1_5', 'POST', '/api/notes/', [auth('val'), FORM], 'title=u&estimate_minutes=1_5');
+add('GET id fullwidth digit', 'GET', '/api/notes/%EF%BC%93/', [auth('owner')]);
+for (const q of ['page=%D9%A2', 'page_size=%D9%A2', 'page_size=0_2', 'due=%D9%A2%D9%A0%D9%A2%D9%A6-%D9%A1%D9%A2-%D9%A2%D9%A4', 'page_size=2&page=0_2']) L(q, `?${q}`);
+for (const q of ['page=1_0', 'page=%EF%BC%92', 'page_size=1_00']) M(q, `?${q}`);
+for (const m of ['PURGE', 'PROPFIND', 'LINK', 'SEARCH', 'REPORT', 'MKCOL', 'COPY', 'LOCK']) add(`${m} list`, m, '/api/notes/', [auth('owner')]);
+add('PURGE detail', 'PURGE', '/api/notes/{N:own}/', [auth('owner')]);
+add('PURGE no token', 'PURGE', '/api/notes/');
+for (const ct of ['application/', 'application', ';', 'text/plain; charset=', 'application/json-patch+json', 'application/x-www-form-urlencoded-x', 'multipart/mixed; boundary=XyZ', 'application/jsonx'])
+  add(`POST content type ${ct}`, 'POST', '/api/notes/', [auth('val'), ['Content-Type', ct]], '{"title":"ct"}');
+add('POST empty content type', 'POST', '/api/notes/', [auth('val'), ['Content-Type', '']], '{"title":"ct"}');
+for (const acc of ['application/json; indent=abc', 'application/json; indent=20', 'application/json; indent=0', 'application/json; indent=-3', 'application/json; indent=1.5',
+  'application/json; indent=2, */*', 'application/json; q=0', 'application/json;charset=latin1', '', 'nonsense', 'application/xml;q=0.9, */*;q=0.1', 'APPLICATION/JSON'])
+  add(`Accept ${acc || '(empty)'}`, 'GET', '/api/notes/{N:own}/', [auth('owner'), ['Accept', acc]]);
+add('Accept indent on error', 'POST', '/api/notes/', [auth('val'), J, ['Accept', 'application/json; indent=2']], '{"title":""}');
+add('Accept indent on 401', 'GET', '/api/notes/', [['Accept', 'application/json; indent=2']]);
+add('Accept indent OPTIONS', 'OPTIONS', '/api/notes/{N:other}/', [auth('owner'), ['Accept', 'application/json; indent=2']]);
+
 // after everything: the lists of users whose notes changed
 add('owner list at end', 'GET', '/api/notes/', [auth('owner')]);
 add('val list at end', 'GET', '/api/notes/?page_size=100', [auth('val')]);
