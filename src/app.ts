@@ -1,6 +1,7 @@
 // buildApp(): the whole HTTP application on a given database. It never listens and never
 // reads process.env (main.ts does both), so tests build as many apps as they like.
 import { existsSync, readFileSync } from 'node:fs';
+import { METHODS } from 'node:http';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -103,7 +104,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     permission: isAuthenticated,
   };
 
-  registerErrorHandler(app, { bodyLimit: config.bodyLimit, logger });
+  // Every method Node's parser accepts reaches the views, which answer DRF's 405 (or 401)
+  // for the ones they do not serve (CONNECT is a tunnel, not a request to a view).
+  for (const method of METHODS) {
+    if (method !== 'CONNECT' && !app.supportedMethods.includes(method)) app.addHttpMethod(method, { hasBody: true });
+  }
+    registerErrorHandler(app, { bodyLimit: config.bodyLimit, logger });
   registerRawBodyParser(app, config.bodyLimit);
   await app.register(requestLogPlugin, { logger, summaryIntervalMs: options.logSummaryIntervalMs });
   await app.register(middlewarePlugin, {

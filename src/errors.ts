@@ -106,13 +106,15 @@ export const errors = {
 };
 
 /** Fastify's own error codes that are the client's fault, mapped to DRF-style answers. */
-function fromFastifyError(error: FastifyError, bodyLimit: number): ApiError | null {
+function fromFastifyError(error: FastifyError, bodyLimit: number, request: FastifyRequest | undefined): ApiError | null {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return errors.payloadTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      // A Content-Type Fastify cannot even parse ("nonsense", ""): DRF finds no parser for it either.
+      return errors.unsupportedMediaType(request?.headers['content-type'] ?? '');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return errors.badRequest(error.message);
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_ASYNC_CONSTRAINT':
@@ -126,9 +128,9 @@ function fromFastifyError(error: FastifyError, bodyLimit: number): ApiError | nu
   return null;
 }
 
-export function toApiError(error: unknown, bodyLimit: number): ApiError {
+export function toApiError(error: unknown, bodyLimit: number, request?: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
-  const mapped = fromFastifyError(error as FastifyError, bodyLimit);
+  const mapped = fromFastifyError(error as FastifyError, bodyLimit, request);
   return mapped ?? errors.serverError();
 }
 
@@ -144,7 +146,7 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
 
 export function registerErrorHandler(app: FastifyInstance, options: { bodyLimit: number; logger: FastifyBaseLogger }): void {
   app.setErrorHandler(function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
-    const apiError = toApiError(error, options.bodyLimit);
+    const apiError = toApiError(error, options.bodyLimit, request);
     if (apiError.statusCode >= 500) {
       options.logger.error({ err: error, ...requestFields(request) }, 'unhandled error');
     }

@@ -31,7 +31,7 @@ export interface DerivedPaths {
 
 /** OpenAPI's `{id}` for a route's `:pk`. */
 export function openApiPath(url: string, keyName = 'id'): string {
-  return url.replace(/:pk\b/g, `{${keyName}}`).replace(/:([a-z_]+)/gi, '{$1}');
+  return url.replace(/:pk(\([^)]*\))?/g, `{${keyName}}`).replace(/:([a-z_]+)/gi, '{$1}');
 }
 
 function entryPaths(entry: RouterEntry, tag: string): DerivedPaths {

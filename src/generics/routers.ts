@@ -30,7 +30,8 @@ function createRouter(basePath: string, apiRoot: boolean): Router {
     entries,
     register(prefix, viewset) {
       if (!/^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/i.test(prefix)) throw new Error(`A router prefix is a path without slashes at its ends: ${prefix}`);
-      entries.push({ prefix, viewset, list: `${basePath}${prefix}/`, detail: `${basePath}${prefix}/:pk/` });
+      // DRF's default lookup_value_regex: anything but a slash or a dot; other paths are no route (Django's 404 page).
+      entries.push({ prefix, viewset, list: `${basePath}${prefix}/`, detail: `${basePath}${prefix}/:pk([^/.]+)/` });
       return this;
     },
   };

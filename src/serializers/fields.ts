@@ -7,6 +7,7 @@ import { UploadedFile } from '../http/body.js';
 import { PyNumber, pythonTypeName, type PyJson, type PyJsonObject } from '../http/python-json.js';
 import { errors } from '../errors.js';
 import { storedFromParts } from '../db/timestamps.js';
+import { asciiDigits, pythonInt } from '../http/params.js';
 
 /** A value as a field receives it; `undefined` means the key was not sent. */
 export type Incoming = PyJson | UploadedFile | undefined;
@@ -42,7 +43,20 @@ function pyStr(value: Exclude<Incoming, undefined>): string {
   if (value === false) return 'False';
   if (value === null) return 'None';
   if (value instanceof UploadedFile) return value.name;
-  return Array.isArray(value) ? '[...]' : '{...}';
+  return pyRepr(value);
+}
+
+/** Python's repr() of a parsed JSON value, as str() of a list or dict shows its items. */
+function pyRepr(value: PyJson): string {
+  if (typeof value === 'string') {
+    // repr() prefers single quotes, and uses double ones when only those avoid escaping.
+    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+    const escaped = value.replace(/[\\\n\r\t]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!);
+    return `${quote}${quote === "'" ? escaped.replace(/'/g, "\\'") : escaped}${quote}`;
+  }
+  if (value === null || value === true || value === false || value instanceof PyNumber) return pyStr(value);
+  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
+  return `{${Object.entries(value).map(([key, item]) => `${pyRepr(key)}: ${pyRepr(item)}`).join(', ')}}`;
 }
 
 function codePointLength(text: string): number {
@@ -131,7 +145,8 @@ export function decimalField(options: DecimalFieldOptions): Field<string> {
     parse(value) {
       if (value === null) throw new FieldError([NULL]);
       if (typeof value !== 'string' && !(value instanceof PyNumber)) throw invalid();
-      const text = pyStrip(pyStr(value));
+      // Decimal() reads any Unicode decimal digit, as int() does.
+      const text = asciiDigits(pyStrip(pyStr(value)));
       if (codePointLength(text) > 1000) throw new FieldError(['String value too large.']);
       if (SPECIAL_DECIMAL.test(text)) throw invalid();
       const match = DECIMAL_SYNTAX.exec(text);
@@ -278,8 +293,6 @@ export function emailField(options: { maxLength: number; required?: boolean; all
 
 // IntegerField.re_decimal: "1.0" and "1.00 " read as 1, "1.5" does not.
 const TRAILING_ZERO_FRACTION = /\.0*\s*$/;
-// Python's int() of a string: spaces around, a sign, ASCII digits with single underscores between.
-const PY_INT = /^\s*([+-]?)(\d(?:_?\d)*)\s*$/;
 
 export interface IntegerFieldOptions {
   readonly required?: boolean;
@@ -297,9 +310,8 @@ export function integerField(options: IntegerFieldOptions = {}): Field<number> {
       if (typeof value === 'string' && codePointLength(value) > 1000) throw new FieldError(['String value too large.']);
       // str() of a list, an object, a bool or a file is never an int.
       if (typeof value !== 'string' && !(value instanceof PyNumber)) throw new FieldError(['A valid integer is required.']);
-      const match = PY_INT.exec(pyStr(value).replace(TRAILING_ZERO_FRACTION, ''));
-      if (match === null) throw new FieldError(['A valid integer is required.']);
-      const number = BigInt(`${match[1]}${match[2]!.replace(/_/g, '')}`);
+      const number = pythonInt(pyStr(value).replace(TRAILING_ZERO_FRACTION, ''));
+      if (number === null) throw new FieldError(['A valid integer is required.']);
       // The validators run in turn and all their messages are reported (max first, as DRF appends it first).
       const messages: string[] = [];
       if (maxValue !== undefined && number > BigInt(maxValue)) messages.push(`Ensure this value is less than or equal to ${maxValue}.`);
@@ -341,10 +353,10 @@ export function choiceField(options: ChoiceFieldOptions): Field<string> {
   };
 }
 
-// Django 3.2's parse_date and parse_datetime (django/utils/dateparse.py); Python's `$`
-// also matches before one final newline.
-const DATE_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})\n?$/;
-const DATETIME_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\n?$/;
+// Django 3.2's parse_date and parse_datetime (django/utils/dateparse.py); Python's `$` before one final newline.
+// also matches before one final newline, and `\d` is any Unicode decimal digit.
+const DATE_RE = /^(\p{Nd}{4})-(\p{Nd}{1,2})-(\p{Nd}{1,2})\n?$/u;
+const DATETIME_RE = /^(\p{Nd}{4})-(\p{Nd}{1,2})-(\p{Nd}{1,2})[T ](\p{Nd}{1,2}):(\p{Nd}{1,2})(?::(\p{Nd}{1,2})(?:[.,](\p{Nd}{1,6})\p{Nd}{0,6})?)?\s*(Z|[+-]\p{Nd}{2}(?::?\p{Nd}{2})?)?\n?$/u;
 
 const pad = (text: string, width: number): string => text.padStart(width, '0');
 
@@ -365,7 +377,7 @@ export function dateField(options: { required?: boolean } = {}): Field<string> {
       if (value === null) throw new FieldError([NULL]);
       if (typeof value !== 'string') throw invalid();
       const match = DATE_RE.exec(value);
-      const date = match === null ? null : calendarDate(match[1]!, match[2]!, match[3]!);
+      const date = match === null ? null : calendarDate(asciiDigits(match[1]!), asciiDigits(match[2]!), asciiDigits(match[3]!));
       if (date === null) throw invalid();
       return date;
     },
@@ -382,7 +394,7 @@ export function dateTimeField(options: { required?: boolean } = {}): Field<strin
     parse(value) {
       if (value === null) throw new FieldError([NULL]);
       if (typeof value !== 'string') throw invalid();
-      const match = DATETIME_RE.exec(value);
+      const match = DATETIME_RE.exec(asciiDigits(value));
       if (match === null) throw invalid();
       const [, year, month, day, hour, minute, second = '0', fraction = '', zone] = match;
       const date = calendarDate(year!, month!, day!);

@@ -230,10 +230,36 @@ describe.each(DIALECTS)('products on %s', (dialect) => {
     expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
   });
 
-  it.each([['abc'], ['1.5'], ['-1'], ['99999999999999999999999']])('an id like %s is 404, never 500', async (id) => {
+  it.each([['abc'], ['-1'], ['%D9%A3x'], ['99999999999999999999999']])('an id like %s is 404, never 500', async (id) => {
     const response = await t.inject({ method: 'GET', url: `/api/products/${id}/`, headers: auth });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({ detail: 'Not found.' });
+  });
+
+  it.each([['1.5'], ['']])('a path whose id holds a dot or nothing (%j) is no route: Django\'s 404 page, as DRF\'s lookup_value_regex', async (id) => {
+    const response = await t.inject({ method: 'GET', url: `/api/products/${id}/`, headers: auth });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toBe('text/html');
+    expect(response.headers.allow).toBeUndefined();
+  });
+
+  it('reads an id in Unicode digits as Python does, and answers 405 for methods DRF does not serve', async () => {
+    const product = (await create({ name: 'A', price: '1' })).json();
+    const arabic = String(product.id).replace(/\d/g, (digit) => String.fromCodePoint(0x660 + Number(digit)));
+    const found = await t.inject({ method: 'GET', url: `/api/products/${encodeURIComponent(arabic)}/`, headers: auth });
+    expect(found.json()).toEqual(product);
+    const purge = await t.inject({ method: 'PURGE' as never, url: '/api/products/', headers: auth });
+    expect(purge.statusCode).toBe(405);
+    expect(purge.json()).toEqual({ detail: 'Method "PURGE" not allowed.' });
+    expect(purge.headers.allow).toBe('GET, POST, HEAD, OPTIONS');
+    const anonymous = await t.inject({ method: 'PROPFIND' as never, url: '/api/products/' });
+    expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('answers 415 for a Content-Type that cannot be parsed, naming it as sent', async () => {
+    const response = await t.inject({ method: 'POST', url: '/api/products/', headers: { ...auth, 'content-type': 'nonsense' }, payload: 'x' });
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toEqual({ detail: 'Unsupported media type "nonsense" in request.' });
   });
 
   it('describes list and detail on OPTIONS, PUT only for an existing object', async () => {
