@@ -1,6 +1,7 @@
 // The OpenAPI document and Swagger UI at /api/docs/: served, complete, self-consistent.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { gadgetProject } from './generics/gadgets.js';
 
 describe('API documentation', () => {
   let t: TestApp | undefined;
@@ -28,7 +29,7 @@ describe('API documentation', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining([
-      '/api/token-auth/', '/api/logout/', '/api/logout-all/', '/api/products/', '/api/products/{id}/',
+      '/api/', '/api/token-auth/', '/api/logout/', '/api/logout-all/', '/api/products/', '/api/products/{id}/', '/api/admin/products/{id}/',
       '/api/admin/users/', '/api/admin/users/{id}/', '/api/admin/users/{id}/set-password/',
       '/api/admin/tokens/', '/api/admin/tokens/{user_id}/', '/api/admin/products/', '/api/admin/audit-log/',
     ]));
@@ -44,6 +45,27 @@ describe('API documentation', () => {
       const answer = await t.inject({ method: 'OPTIONS', url });
       expect(answer.statusCode, url).not.toBe(404);
     }
+  });
+
+  it.each([['single'], ['per-device']] as const)('documents every view and method, each with an operationId (%s tokens)', async (tokenMode) => {
+    t = await createTestApp('sqlite', { config: { tokenMode }, project: gadgetProject });
+    const document = (await t.inject({ method: 'GET', url: '/api/docs/json' })).json();
+    const documented = (path: string) => document.paths[path.replace(/:([a-z_]+)(\([^)]*\))?/gi, (_: string, name: string) => `{${name === 'pk' ? 'id' : name}}`)];
+    expect(t.app.apiViews.length).toBeGreaterThan(15);
+    for (const view of t.app.apiViews) {
+      const path = documented(view.url);
+      expect(path, view.url).toBeDefined();
+      for (const method of view.methods) expect(path[method.toLowerCase()]?.operationId, `${method} ${view.url}`).toMatch(/^[a-z][A-Za-z]+$/);
+    }
+    const ids = Object.values(document.paths).flatMap((path) => Object.values(path as Record<string, { operationId?: string }>).map((operation) => operation.operationId).filter(Boolean));
+    expect(new Set(ids).size).toBe(ids.length);
+    // A declared resource: derived paths, shared schemas, the login's 429.
+    expect(document.paths['/api/gadgets/'].get.operationId).toBe('listGadgets');
+    expect(document.paths['/api/gadgets/'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['limit', 'offset', 'kind', 'size', 'parent', 'ordering']);
+    expect(document.paths['/api/gadgets/{id}/'].patch.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/GadgetInput' });
+    expect(document.components.schemas.Gadget.properties.kind).toEqual({ type: 'string', enum: ['a', 'b'] });
+    expect(document.paths['/api/token-auth/'].post.responses['429']).toBeDefined();
+    expect(document.paths['/api/products/'].get.responses['401'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Detail' });
   });
 
   it('documents the device routes in per-device mode and serves Swagger UI', async () => {

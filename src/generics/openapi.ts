@@ -34,9 +34,10 @@ export function openApiPath(url: string, keyName = 'id'): string {
   return url.replace(/:pk(\([^)]*\))?/g, `{${keyName}}`).replace(/:([a-z_]+)/gi, '{$1}');
 }
 
-function entryPaths(entry: RouterEntry, tag: string): DerivedPaths {
+function entryPaths(entry: RouterEntry, tag: string, idPrefix: string): DerivedPaths {
   const { resource, serializer, options } = entry.viewset;
   const name = resource.name.replace(/\s+/g, '');
+  const idName = `${idPrefix}${name}`;
   const inputName = `${name}Input`;
   const item = ref(name);
   const actions = new Set(options.actions ?? ['list', 'create', 'retrieve', 'update', 'partial_update', 'destroy']);
@@ -60,16 +61,16 @@ function entryPaths(entry: RouterEntry, tag: string): DerivedPaths {
   ];
   const listPath: Record<string, unknown> = {};
   if (actions.has('list')) {
-    listPath.get = operation(`list${plural(name)}`, `List ${plural(resource.name.toLowerCase())}`, 200,
+    listPath.get = operation(`list${plural(idName)}`, `List ${plural(resource.name.toLowerCase())}`, 200,
       listParameters.length > 0 ? { parameters: listParameters } : {},
       options.pagination ? pageSchema(item) : { type: 'array', items: item });
   }
-  if (actions.has('create')) listPath.post = operation(`create${name}`, `Create a ${resource.name.toLowerCase()}`, 201, body, item);
+  if (actions.has('create')) listPath.post = operation(`create${idName}`, `Create a ${resource.name.toLowerCase()}`, 201, body, item);
   const detailPath: Record<string, unknown> = { parameters: [{ name: keyName, in: 'path', required: true, schema: { type: 'integer' } }] };
-  if (actions.has('retrieve')) detailPath.get = operation(`retrieve${name}`, `Get a ${resource.name.toLowerCase()}`, 200, {}, item);
-  if (actions.has('update')) detailPath.put = operation(`update${name}`, `Replace a ${resource.name.toLowerCase()}`, 200, body, item);
-  if (actions.has('partial_update')) detailPath.patch = operation(`partialUpdate${name}`, `Change a ${resource.name.toLowerCase()}`, 200, body, item);
-  if (actions.has('destroy')) detailPath.delete = operation(`destroy${name}`, `Delete a ${resource.name.toLowerCase()}`, 204);
+  if (actions.has('retrieve')) detailPath.get = operation(`retrieve${idName}`, `Get a ${resource.name.toLowerCase()}`, 200, {}, item);
+  if (actions.has('update')) detailPath.put = operation(`update${idName}`, `Replace a ${resource.name.toLowerCase()}`, 200, body, item);
+  if (actions.has('partial_update')) detailPath.patch = operation(`partialUpdate${idName}`, `Change a ${resource.name.toLowerCase()}`, 200, body, item);
+  if (actions.has('destroy')) detailPath.delete = operation(`destroy${idName}`, `Delete a ${resource.name.toLowerCase()}`, 204);
   return {
     paths: {
       ...(Object.keys(listPath).length > 0 ? { [openApiPath(entry.list)]: listPath } : {}),
@@ -79,13 +80,16 @@ function entryPaths(entry: RouterEntry, tag: string): DerivedPaths {
   };
 }
 
-/** Every viewset of the routers; a resource on two routers (the admin's) shares its schemas. */
-export function routerPaths(routers: readonly Router[], options: { tag?: (entry: RouterEntry) => string } = {}): DerivedPaths {
+/**
+ * Every viewset of the routers. A resource on two routers (the admin's) shares its schemas;
+ * `idPrefix` keeps the second one's operationIds apart (listAdminProducts).
+ */
+export function routerPaths(routers: readonly Router[], options: { tag?: string; idPrefix?: string } = {}): DerivedPaths {
   const paths: Record<string, unknown> = {};
   const schemas: Record<string, TSchema> = {};
   for (const router of routers) {
     for (const entry of router.entries) {
-      const derived = entryPaths(entry, options.tag?.(entry) ?? entry.prefix);
+      const derived = entryPaths(entry, options.tag ?? entry.prefix, options.idPrefix ?? '');
       Object.assign(paths, derived.paths);
       Object.assign(schemas, derived.schemas);
     }

@@ -74,6 +74,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Db.readScope: the reads of a view's synchronous part share one read transaction. */
     viewReadScope: (work: () => void) => void;
+    /** Every view's URL and methods, in registration order (the OpenAPI test checks them all). */
+    readonly apiViews: Array<{ readonly url: string; readonly methods: readonly string[] }>;
   }
   interface FastifyContextConfig {
     view?: CompiledView;
@@ -166,6 +168,7 @@ export interface ViewsOptions {
 export const viewsPlugin = fp(
   async function views(app: FastifyInstance, options: ViewsOptions) {
     app.decorate('viewReadScope', options.readScope);
+    app.decorate('apiViews', []);
     app.decorateRequest('negotiated', null);
     app.decorateReply('sendApiBody', sendApiBody);
     const middleware = app.djangoMiddleware;
@@ -241,6 +244,7 @@ class LazyRequestData implements ViewRequest {
 
 export function registerView(app: FastifyInstance, spec: ViewSpec): void {
   const view = compile(spec);
+  app.apiViews.push({ url: spec.url, methods: [...view.handlers.keys()].filter((method) => method !== 'HEAD') });
   const access = spec.access;
   const middleware = app.djangoMiddleware;
   const readScope = app.viewReadScope;

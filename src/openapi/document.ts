@@ -152,7 +152,7 @@ export interface OpenApiOptions {
 
 export function openApiDocument(options: OpenApiOptions) {
   const resources = routerPaths(options.routers);
-  const adminResources = routerPaths(options.adminRouters ?? [], { tag: () => 'admin' });
+  const adminResources = routerPaths(options.adminRouters ?? [], { tag: 'admin', idPrefix: 'Admin' });
   const perDevice = options.tokenMode === 'per-device';
   const TokenResponse = perDevice
     ? Type.Object({ token: Type.String({ pattern: '^[0-9a-f]{40}$' }), expires: Type.Union([DateTime(), Type.Null()]) })
@@ -174,6 +174,8 @@ export function openApiDocument(options: OpenApiOptions) {
     security: [{ TokenAuthentication: [] }],
     tags: [{ name: 'auth' }, ...options.routers.flatMap((router) => router.entries.map((entry) => ({ name: entry.prefix }))), { name: 'admin', description: 'Active staff only' }],
     paths: {
+      '/api/': { get: operation({ id: 'apiRoot', summary: "DefaultRouter's API root: a link to each resource", tag: 'auth', ok: 200, response: Type.Record(Type.String(), Type.String({ format: 'uri' })) }) },
+      '/api/admin/': { get: operation({ id: 'adminRoot', summary: "The admin's root: links, and who is asking", tag: 'admin', ok: 200, response: Type.Record(Type.String(), Type.Unknown()) }) },
       '/api/token-auth/': {
         post: {
           ...operation({ id: 'obtainAuthToken', summary: 'Log in: username and password for a token', tag: 'auth', ok: 200, body: Credentials, response: TokenResponse, anonymous: true, responses: { 429: { description: 'Too many failed logins for this username or address (Retry-After)', ...json(ref('Detail')) } } }),
