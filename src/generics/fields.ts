@@ -90,6 +90,10 @@ export interface RelationField<Value = unknown> extends ModelField<Value> {
 export interface CommonOptions {
   readonly label?: string;
   readonly helpText?: string;
+  /** DRF's read_only (Django's editable=False): shown, never written from a request; a create stores the default. */
+  readonly readOnly?: boolean;
+  /** DRF's required, when the model's rule (no default, not blank, not null) is not what you want. */
+  readonly required?: boolean;
 }
 
 interface NullableOptions extends CommonOptions {
@@ -103,9 +107,11 @@ function nullable(schema: TSchema, isNullable: boolean): TSchema {
   return isNullable ? Type.Union([schema, Type.Null()]) : schema;
 }
 
+// Spread last into a field, so that what a declaration says wins over the model's rules.
 const common = (options: CommonOptions) => ({
   ...(options.label === undefined ? {} : { label: options.label }),
   ...(options.helpText === undefined ? {} : { helpText: options.helpText }),
+  ...(options.readOnly === true ? { readOnly: true, required: false } : options.required === undefined ? {} : { required: options.required }),
 });
 
 /** Django's BigAutoField primary key: read-only, `ID` in OPTIONS. */
