@@ -8,8 +8,8 @@ import type { AuthUser } from '../auth/schemes.js';
 import { nowTimestamp } from '../db/timestamps.js';
 import { errors } from '../errors.js';
 import { FormData, type RequestData } from '../http/body.js';
-import { PyNumber, pythonTypeName, type PyJsonObject } from '../http/python-json.js';
-import { FieldError, pyDisplay, type Incoming } from '../serializers/fields.js';
+import type { PyJsonObject } from '../http/python-json.js';
+import { FieldError, pyDisplay, requireDictionary, type Incoming } from '../serializers/fields.js';
 import type { BoundField, Resource } from './resource.js';
 
 /** A row as read from the database: column names (and relation display aliases) to values. */
@@ -113,13 +113,7 @@ export function modelSerializer(resource: Resource): ModelSerializer {
   return {
     resource,
     async validate(data, { partial, references }) {
-      if (data.kind === 'json') {
-        const value = data.value;
-        if (value === null) throw errors.nonField('No data provided');
-        if (typeof value !== 'object' || Array.isArray(value) || value instanceof PyNumber) {
-          throw errors.nonField(`Invalid data. Expected a dictionary, but got ${pythonTypeName(value)}.`);
-        }
-      }
+      requireDictionary(data);
       const validated: Record<string, unknown> = {};
       const fieldErrors: Record<string, string[]> = {};
       const keysToCheck: Array<{ entry: BoundField; key: number; sent: string }> = [];

@@ -199,18 +199,22 @@ function incomingValue(data: RequestData, name: string): Incoming {
 export type Fields = Record<string, Field<unknown>>;
 export type Parsed<F extends Fields> = { [K in keyof F]?: F[K] extends Field<infer T> ? T : never };
 
+/** Serializer.to_internal_value's first check: the body is a dictionary (a form always is). */
+export function requireDictionary(data: RequestData): void {
+  if (data.kind !== 'json') return;
+  const value = data.value;
+  if (value === null) throw errors.nonField('No data provided');
+  if (typeof value !== 'object' || Array.isArray(value) || value instanceof PyNumber) {
+    throw errors.nonField(`Invalid data. Expected a dictionary, but got ${pythonTypeName(value)}.`);
+  }
+}
+
 /**
  * Serializer.run_validation: the body must be a dictionary, then every writable field is
  * validated and all errors are reported together, one list per field, in field order.
  */
 export function validateData<F extends Fields>(fields: F, data: RequestData, options: { partial: boolean }): Parsed<F> {
-  if (data.kind === 'json') {
-    const value = data.value;
-    if (value === null) throw errors.nonField('No data provided');
-    if (typeof value !== 'object' || Array.isArray(value) || value instanceof PyNumber) {
-      throw errors.nonField(`Invalid data. Expected a dictionary, but got ${pythonTypeName(value)}.`);
-    }
-  }
+  requireDictionary(data);
   const result: Record<string, unknown> = {};
   const fieldErrors: Record<string, string[]> = {};
   for (const [name, field] of Object.entries(fields)) {
