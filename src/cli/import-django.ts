@@ -4,7 +4,7 @@
 // (stored as its digest plus a copy sealed under this SECRET_KEY), and products keep
 // their ids and exact prices. All or nothing: one transaction into an empty target.
 import { sql, type Kysely } from 'kysely';
-import { digestKey, type TokenSealer } from '../auth/tokens.js';
+import { digestKey } from '../auth/tokens.js';
 import { parseDatabaseUrl } from '../config.js';
 import { openDatabase, type Db } from '../db/connect.js';
 import type { Database } from '../db/database.js';

@@ -8,8 +8,7 @@
 //   filter, search, ordering, pagination on lists
 //   performCreate  what a create adds (the owner comes from a currentUser field)
 // Reads on SQLite answer synchronously, inside the view's read transaction.
-import type { FastifyRequest } from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { auditRequestWrite } from '../audit/audit-log.js';
 import { hasObjectPermission, type Permission } from '../auth/permissions.js';
 import { permissionDenied, type AccessPolicy } from '../auth/plugin.js';
