@@ -8,9 +8,19 @@ export function toStoredTimestamp(date: Date, extraMicroseconds = 0): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}${String(extraMicroseconds).padStart(3, '0')}`;
 }
 
-/** Now, in UTC, with microseconds (Date has milliseconds; the rest comes from performance.now()). */
+let lastMicroseconds = 0;
+
+/**
+ * Now, in UTC, with microseconds. Date has milliseconds; within one millisecond (or if the
+ * wall clock steps back) each call counts up by a microsecond, so the times one process
+ * writes never go backwards and never repeat: rows ordered by created_at stay in the order
+ * they were made. (Sub-millisecond digits from performance.now() would come from another
+ * clock and could go backwards.)
+ */
 export function nowTimestamp(): string {
-  return toStoredTimestamp(new Date(), Math.floor((performance.now() % 1) * 1000));
+  const microseconds = Math.max(Date.now() * 1000, lastMicroseconds + 1);
+  lastMicroseconds = microseconds;
+  return toStoredTimestamp(new Date(Math.floor(microseconds / 1000)), microseconds % 1000);
 }
 
 const STORED = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(?:Z|[+-]00(?::?00)?)?$/;

@@ -58,7 +58,7 @@ export interface ModelSerializer {
   validate(data: RequestData, options: { partial: boolean; references: ReferenceCheck }): Promise<Record<string, unknown>>;
   /** The columns a create writes: validated values, defaults, auto times, the owner. */
   createValues(validated: Record<string, unknown>, user: AuthUser | null): ColumnValues;
-  /** The columns an update writes: the values sent that differ, and auto_now times. */
+  /** The columns an update writes: the values sent that differ, and auto_now times always. */
   updateValues(validated: Record<string, unknown>, current: StoredRow): ColumnValues;
   /** to_representation(): the row as the API shows it, fields in order. */
   represent(row: StoredRow): Record<string, unknown>;
@@ -173,7 +173,7 @@ export function modelSerializer(resource: Resource): ModelSerializer {
         const value = validated[entry.name];
         if (shown(entry.column, current[entry.column]) !== value) values[entry.column] = value;
       }
-      if (Object.keys(values).length === 0) return values;
+      // Django's save() sets auto_now fields even when nothing else changed (a PATCH of {}).
       const now = nowTimestamp();
       for (const entry of resource.bound) if (entry.field.autoNow === 'always') values[entry.column] = now;
       return values;

@@ -75,7 +75,6 @@ const LISTER_NOTES: Body[] = [
   { title: 'delta', body: '', priority: 'high', due: '2027-03-01', done: true, estimate_minutes: 30 },
   { title: 'ärger', body: 'plain words', priority: 'low', due: null, done: false },
 ];
-const pause = () => new Promise((resolve) => setTimeout(resolve, 2));
 const DEFAULT_ORDER = ['ärger', 'delta', 'Gamma', 'beta two', 'Alpha one'];
 
 describe.each(DIALECTS)('the notes API on %s', (dialect) => {
@@ -278,12 +277,12 @@ describe.each(DIALECTS)('the notes API on %s', (dialect) => {
 
   it('gives notes created one after another increasing created_at, so that -created_at,-id is creation order', async () => {
     const created: Body[] = [];
-    for (let index = 0; index < 40; index++) created.push(await note(alice, { title: `n${index}` }));
+    for (let index = 0; index < 150; index++) created.push(await note(alice, { title: `n${index}` }));
     const stamps = created.map((row) => row.created_at as string);
     const inversions = stamps.slice(1).flatMap((stamp, index) => (stamp < stamps[index]! ? [`${stamps[index]} > ${stamp}`] : []));
     expect(inversions).toEqual([]);
     const listed = await list('/api/notes/?page_size=100', alice);
-    expect(listed.titles).toEqual(created.map((row) => row.title).reverse());
+    expect(listed.titles).toEqual(created.map((row) => row.title).reverse().slice(0, 100));
   });
 
   describe('form-encoded bodies', () => {
@@ -409,11 +408,11 @@ describe.each(DIALECTS)('the notes API on %s', (dialect) => {
       }
     });
 
-    it('sends Content-Length: 0 on the 204', async () => {
+    it('sends no Content-Length on the 204 (RFC 9110; the reference sends 0, see the README)', async () => {
       const own = await note(alice);
       const deleted = await send('DELETE', `/api/notes/${own.id}/`, alice);
       expect(deleted.statusCode).toBe(204);
-      expect(deleted.headers['content-length']).toBe('0');
+      expect(deleted.headers['content-length']).toBeUndefined();
     });
 
     it('answers 405 for PUT on the list and POST on a detail', async () => {
@@ -506,7 +505,6 @@ describe.each(DIALECTS)('the notes API on %s', (dialect) => {
       // test of created_at below for notes made faster than that).
       for (const fields of LISTER_NOTES) {
         notes.push(await note(lister, fields));
-        await pause();
       }
       await note(alice, { title: 'Alpha of alice', body: 'first' });
     });
@@ -569,7 +567,6 @@ describe.each(DIALECTS)('the notes API on %s', (dialect) => {
       const many = await t.user('many');
       for (let index = 0; index < 105; index++) {
         await note(many, { title: `m${String(index).padStart(3, '0')}` });
-        await pause();
       }
       const check = async (query: string, length: number, first: string, next: string | null, previous: string | null) => {
         const { body, titles } = await list(`/api/notes/?${query}`, many);
