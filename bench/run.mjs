@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { seed } from './seed.mjs';
@@ -32,7 +32,9 @@ const USAGE = `npm run bench -- [options]
   --postgres-url URL           server to create the benchmark databases on (default postgres://postgres@127.0.0.1:5432/postgres)
   --quick                      smoke run: 2,000 users, no large database, 1 s scenarios
   --no-build                   use dist/ as it is (default: tsc -p tsconfig.build.json first)
-  --json FILE                  also write the results as JSON (default bench/results/<date>.json)`;
+  --json FILE                  also write the results as JSON (default bench/results/<date>.json)
+  --compare DIR                also run the Tessera built in DIR (another checkout, e.g. a git worktree of the
+                               commit before a change), interleaved with this one on the same data: before/after`;
 
 const { values: args } = parseArgs({
   options: {
@@ -50,6 +52,7 @@ const { values: args } = parseArgs({
     'storm-rate': { type: 'string', default: '0' },
     'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     quick: { type: 'boolean', default: false },
+    compare: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     json: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -168,9 +171,9 @@ function track(child) {
   return child;
 }
 
-async function startProcess({ name, command, commandArgs, env, readyPattern, logFile }) {
+async function startProcess({ name, command, commandArgs, env, readyPattern, logFile, cwd = ROOT }) {
   const [cmd, cmdArgs] = pinned(PIN?.server ?? null, command, commandArgs);
-  const child = track(spawn(cmd, cmdArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn(cmd, cmdArgs, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }));
   const logStream = createWriteStream(logFile);
   let output = '';
   let lines = 0;
@@ -213,7 +216,7 @@ async function startProcess({ name, command, commandArgs, env, readyPattern, log
   };
 }
 
-async function startTessera(label, databaseUrl, secretKey) {
+async function startTessera(label, databaseUrl, secretKey, root = ROOT) {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -234,6 +237,7 @@ async function startTessera(label, databaseUrl, secretKey) {
     env,
     readyPattern: /Tessera is serving on http:\/\/127\.0\.0\.1:\d+\//,
     logFile: join(tmp, `tessera-${label}.log`),
+    cwd: root,
   });
   return { ...server, url: `http://127.0.0.1:${port}` };
 }
@@ -627,11 +631,13 @@ async function main() {
       tesseraLarge: large === null ? null : await startTessera('large', large.url, secretKey),
       baselineLarge: large === null ? null : await startBaseline('large', large.url),
       tesseraSqlite: sqliteRef === null ? null : await startTessera('sqlite-ref', sqliteRef.url, secretKey),
+      compare: args.compare === undefined ? null : await startTessera('compared', main.url, secretKey, resolve(args.compare)),
     };
     servers.push(...Object.values(set).filter((server) => server !== null));
     await checkSameAnswers(set.tessera, set.baseline, main.sample);
     if (set.baselineLarge !== null) await checkSameAnswers(set.tesseraLarge, set.baselineLarge, large.sample);
     if (set.oneTransactionBaseline !== null) await checkSameAnswers(set.tessera, set.oneTransactionBaseline, main.sample);
+    if (set.compare !== null) await checkSameAnswers(set.tessera, set.compare, main.sample);
     return set;
   }
   async function stopServers(set) {
@@ -663,6 +669,7 @@ async function main() {
       { role: 'baselineLarge', sample: large?.sample, kind: 'baseline', dataset: largeSet, label: 'detail-large' },
       { role: 'tesseraLarge', sample: large?.sample, kind: 'tessera', dataset: largeSet, label: 'detail-large' },
       { role: 'tesseraSqlite', sample: sqliteRef?.sample, kind: 'tessera', dataset: `${mainSet} (SQLite)`, label: 'detail-sqlite' },
+      { role: 'compare', sample: main.sample, kind: 'tessera-compared', dataset: mainSet, label: 'detail-compared' },
     ].filter((entry) => set[entry.role] !== null).map((entry) => ({ ...entry, server: set[entry.role] }));
     const detailSlices = detailEntries(detailServers).map(() => []);
     for (let restart = 0; restart < settings.restarts; restart++) {
@@ -685,6 +692,11 @@ async function main() {
       detail.ratioToOneTransaction = pairedRatio(detail, detailRow.oneTransactionBaseline);
     }
     results.detail = detail;
+    if (detailRow.compare !== undefined) {
+      detailRow.compare.ratio = pairedRatio(detailRow.compare, detailRow.baseline);
+      detail.ratioToCompared = pairedRatio(detail, detailRow.compare);
+      results.compared = detailRow.compare;
+    }
     if (detailRow.tesseraLarge !== undefined) {
       const largeOwn = detailRow.tesseraLarge;
       largeOwn.ratio = pairedRatio(largeOwn, detailRow.baselineLarge);
@@ -696,11 +708,16 @@ async function main() {
       results.sqlite = detailRow.tesseraSqlite;
     }
     for (const key of ['list', 'invalid']) {
-      const [base, own] = await runInterleaved(key, [
+      const [base, own, compared] = await runInterleaved(key, [
         { server: baseline, sample: main.sample, kind: 'baseline', dataset: mainSet },
         { server: tessera, sample: main.sample, kind: 'tessera', dataset: mainSet },
+        ...(detailServers.compare === null ? [] : [{ server: detailServers.compare, sample: main.sample, kind: 'tessera-compared', dataset: mainSet, label: `${key}-compared` }]),
       ]);
       own.ratio = pairedRatio(own, base);
+      if (compared !== undefined) {
+        compared.ratio = pairedRatio(compared, base);
+        own.ratioToCompared = pairedRatio(own, compared);
+      }
       results[key] = own;
     }
     results.create = await runScenario('create', tessera, main.sample, { kind: 'tessera', dataset: mainSet });
@@ -714,6 +731,7 @@ async function main() {
     const label = (row) => {
       if (row.server === 'baseline-minimal') return 'baseline, 2 headers';
       if (row.server === 'baseline-one-transaction') return 'baseline, 1 txn';
+      if (row.server === 'tessera-compared') return 'Tessera, compared';
       const name = row.server === 'baseline' ? 'baseline' : 'Tessera';
       if (row.dataset === mainSet) return name;
       if (row.dataset.endsWith('(SQLite)')) return `${name} on SQLite`;
@@ -726,6 +744,7 @@ async function main() {
       if (row.ratioToOneTransaction !== undefined) note += `; ${row.ratioToOneTransaction.toFixed(2)} of the 1-txn one`;
       if (row.ratioToSmall !== undefined) note += `; ${row.ratioToSmall.toFixed(2)} of ${fmt(settings.users)} users`;
       if (row.ratioToSqlite !== undefined) note += `; ${row.ratioToSqlite.toFixed(2)} of SQLite`;
+      if (row.ratioToCompared !== undefined) note += `; ${row.ratioToCompared.toFixed(2)} of the compared build`;
       if (row.scenario === 'login' || row.scenario === 'storm') note += `${note ? '; ' : ''}all cores`;
       if (row.scenario === 'storm') note += `; ${row.loginRps.toFixed(1)} logins/s, login p99 ${fmt(row.loginP99)} ms`;
       return { ...row, serverLabel: label(row), note };

@@ -28,8 +28,12 @@ export interface ResourceRows {
   all(): MaybePromise<StoredRow[]>;
   /** Runs a query built per request. */
   execute(query: AnyQuery): MaybePromise<StoredRow[]>;
-  insert(trx: Kysely<any>, values: ColumnValues): Promise<number>;
-  update(trx: Kysely<any>, key: number, values: ColumnValues): Promise<void>;
+  /** The row as written (its columns; no relation display values). */
+  insert(trx: Kysely<any>, values: ColumnValues): Promise<StoredRow>;
+  /** undefined: the row is gone (deleted since it was read). */
+  update(trx: Kysely<any>, key: number, values: ColumnValues): Promise<StoredRow | undefined>;
+  /** Whether a row as written lacks what the API shows (a relation's display value, read by a join). */
+  readonly needsJoin: boolean;
   remove(trx: Kysely<any>, key: number): Promise<void>;
   /** PrimaryKeyRelatedField's existence check. */
   exists(table: string, column: string, key: number): Promise<boolean>;
@@ -41,6 +45,7 @@ export function resourceRows(db: Db, resource: Resource): ResourceRows {
   const kysely = db.kysely as unknown as Kysely<any>;
   const { table } = resource;
   const keyColumn = qualified(resource, resource.primaryKey);
+  const columns = resource.bound.map((entry) => entry.column);
   const base = (): AnyQuery => {
     let query: AnyQuery = kysely.selectFrom(table).select(resource.bound.map((entry) => `${table}.${entry.column}`));
     for (const entry of resource.bound) {
@@ -80,11 +85,13 @@ export function resourceRows(db: Db, resource: Resource): ResourceRows {
     return lookup;
   };
   let listAll: PreparedQuery<StoredRow> | undefined;
+  // The hot path's lookup (no scope), kept at hand.
+  let unscoped: PreparedLookup<StoredRow> | undefined;
 
   return {
     select: (scope) => scoped(base(), scope),
     get(key, scope) {
-      if (scope === null) return lookupFor([])([key]);
+      if (scope === null) return (unscoped ??= lookupFor([]))([key]);
       const names = Object.keys(scope).sort();
       return lookupFor(names)([...names.map((name) => scope[name]), key]);
     },
@@ -93,13 +100,10 @@ export function resourceRows(db: Db, resource: Resource): ResourceRows {
       return listAll([]);
     },
     execute: (query) => db.execute<StoredRow>(query),
-    async insert(trx, values) {
-      const row = await trx.insertInto(table).values(values).returning(resource.primaryKey.column).executeTakeFirstOrThrow();
-      return Number((row as Record<string, unknown>)[resource.primaryKey.column]);
-    },
-    async update(trx, key, values) {
-      await trx.updateTable(table).set(values).where(resource.primaryKey.column, '=', key).execute();
-    },
+    insert: (trx, values) => trx.insertInto(table).values(values).returning(columns).executeTakeFirstOrThrow() as Promise<StoredRow>,
+    update: (trx, key, values) =>
+      trx.updateTable(table).set(values).where(resource.primaryKey.column, '=', key).returning(columns).executeTakeFirst() as Promise<StoredRow | undefined>,
+    needsJoin: resource.bound.some((entry) => entry.displayAlias !== null),
     async remove(trx, key) {
       await trx.deleteFrom(table).where(resource.primaryKey.column, '=', key).execute();
     },

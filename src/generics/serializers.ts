@@ -83,21 +83,25 @@ function metadataFor(entry: BoundField): Record<string, unknown> {
   return info;
 }
 
-/** A fast row mapper: fields shown as stored are copied, the rest converted. */
+/**
+ * The row mapper, compiled once per resource into one object literal
+ * (`{ id: row["id"], ..., created_at: convert[4](row["created_at"]) }`): every object it
+ * makes has one shape from the start, which V8 builds far faster than an object grown
+ * key by key, and the lists and the hot detail view pay only that.
+ */
 function representer(resource: Resource): (row: StoredRow) => Record<string, unknown> {
-  const plan = resource.bound.map((entry) => ({
-    name: entry.name,
-    source: entry.displayAlias ?? entry.column,
-    convert: entry.field.represent ?? null,
-  }));
-  return function represent(row) {
-    const shown: Record<string, unknown> = {};
-    for (const { name, source, convert } of plan) {
-      const value = row[source];
-      shown[name] = convert === null || value === null ? value : convert(value);
-    }
-    return shown;
-  };
+  const converters: Array<(stored: unknown) => unknown> = [];
+  const properties = resource.bound.map((entry) => {
+    const source = `row[${JSON.stringify(entry.displayAlias ?? entry.column)}]`;
+    const convert = entry.field.represent;
+    if (convert === undefined) return `${JSON.stringify(entry.name)}: ${source}`;
+    converters.push(convert);
+    const index = converters.length - 1;
+    return `${JSON.stringify(entry.name)}: ${source} === null ? null : convert[${index}](${source})`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the names are the declaration's, quoted.
+  const compiled = new Function('convert', `return function represent(row) { return { ${properties.join(', ')} }; };`);
+  return compiled(converters) as (row: StoredRow) => Record<string, unknown>;
 }
 
 export function modelSerializer(resource: Resource): ModelSerializer {

@@ -97,10 +97,13 @@ export function registerViewSet(app: FastifyInstance, urls: ViewSetUrls, viewset
   const dialect = context.db.dialect;
   const audited = options.audit;
   const references = (table: string, column: string, key: number) => rows.exists(table, column, key);
+  const displayColumn = resource.field(resource.display)!.column;
+
+  const checksObjects = permission.hasObjectPermission !== undefined;
 
   /** check_object_permissions(): 401 or 403 as for the view's own permission. */
   function checkObject(request: FastifyRequest, row: StoredRow, method: string): void {
-    if (!hasObjectPermission(permission, { user: request.user, method }, row)) throw permissionDenied(request, access, permission);
+    if (checksObjects && !hasObjectPermission(permission, { user: request.user, method }, row)) throw permissionDenied(request, access, permission);
   }
 
   /** get_object(): the object within the request's queryset, then its permission. */
@@ -135,9 +138,10 @@ export function registerViewSet(app: FastifyInstance, urls: ViewSetUrls, viewset
     return mapMaybePromise(page, (body): ApiResponse => ({ status: 200, data: body }));
   }
 
-  /** The object as the API shows it after a write (read again: joins, database defaults). */
-  async function shown(key: number): Promise<Record<string, unknown>> {
-    const row = await rows.get(key, null);
+  /** The object as the API shows it after a write: the written row, or read again when it shows a joined value (the owner's name). */
+  async function shown(written: StoredRow): Promise<Record<string, unknown>> {
+    if (!rows.needsJoin) return serializer.represent(written);
+    const row = await rows.get(Number(written[resource.primaryKey.column]), null);
     if (row === undefined) throw errors.notFound();
     return serializer.represent(row);
   }
@@ -146,14 +150,15 @@ export function registerViewSet(app: FastifyInstance, urls: ViewSetUrls, viewset
     const validated = await serializer.validate(await view.data(), { partial: false, references });
     let values = serializer.createValues(validated, request.user);
     if (options.performCreate !== undefined) values = { ...values, ...options.performCreate(request, values) };
-    const key = await rows.write(async (trx) => {
+    const written = await rows.write(async (trx) => {
       const inserted = await rows.insert(trx, values);
       if (audited !== undefined) {
-        await auditRequestWrite(trx, request, `${audited}_created`, { type: audited, id: inserted, repr: String(values[resource.field(resource.display)!.column] ?? inserted) }, serializer.changes(values, null));
+        const key = inserted[resource.primaryKey.column] as number;
+        await auditRequestWrite(trx, request, `${audited}_created`, { type: audited, id: key, repr: String(inserted[displayColumn] ?? key) }, serializer.changes(values, null));
       }
       return inserted;
     }, { atomic: audited !== undefined });
-    return { status: 201, data: await shown(key) };
+    return { status: 201, data: await shown(written) };
   }
 
   async function update(request: FastifyRequest, view: ViewRequest, partial: boolean): Promise<ApiResponse> {
@@ -163,15 +168,16 @@ export function registerViewSet(app: FastifyInstance, urls: ViewSetUrls, viewset
     const values = serializer.updateValues(validated, current);
     const key = Number(current[resource.primaryKey.column]);
     if (Object.keys(values).length === 0) return { status: 200, data: serializer.represent(current) };
-    await rows.write(async (trx) => {
-      await rows.update(trx, key, values);
+    const written = await rows.write(async (trx) => {
+      const updated = await rows.update(trx, key, values);
+      if (updated === undefined) throw errors.notFound();
       const changes = serializer.changes(values, current);
       if (audited !== undefined && Object.keys(changes).length > 0) {
-        const displayColumn = resource.field(resource.display)!.column;
-        await auditRequestWrite(trx, request, `${audited}_updated`, { type: audited, id: key, repr: String(values[displayColumn] ?? current[displayColumn]) }, changes);
+        await auditRequestWrite(trx, request, `${audited}_updated`, { type: audited, id: key, repr: String(updated[displayColumn]) }, changes);
       }
+      return updated;
     }, { atomic: audited !== undefined });
-    return { status: 200, data: await shown(key) };
+    return { status: 200, data: await shown(written) };
   }
 
   async function destroy(request: FastifyRequest): Promise<ApiResponse> {
@@ -180,7 +186,7 @@ export function registerViewSet(app: FastifyInstance, urls: ViewSetUrls, viewset
     await rows.write(async (trx) => {
       await rows.remove(trx, key);
       if (audited !== undefined) {
-        await auditRequestWrite(trx, request, `${audited}_deleted`, { type: audited, id: key, repr: String(current[resource.field(resource.display)!.column]) });
+        await auditRequestWrite(trx, request, `${audited}_deleted`, { type: audited, id: key, repr: String(current[displayColumn]) });
       }
     }, { atomic: audited !== undefined });
     return { status: 204 };
