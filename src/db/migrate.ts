@@ -1,7 +1,7 @@
 // Kysely's Migrator over a static list: migrations ship inside the build, so `tessera
 // migrate` and `npm start` work from any folder. The Migrator reports instead of throwing;
 // migrateToLatest() turns a failure into one clear error.
-import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import * as m0001 from './migrations/0001_create_users_tokens_products.js';
 import * as m0002 from './migrations/0002_audit_log.js';
 import * as m0003 from './migrations/0003_token_lookup_index.js';
@@ -28,10 +28,23 @@ function providerWith(extra: Readonly<Record<string, Migration>>): MigrationProv
   };
 }
 
-export function createMigrator(db: Kysely<Database>, extra: Readonly<Record<string, Migration>> = {}): Migrator {
+/**
+ * The Migrator for Tessera's and a project's migrations. On PostgreSQL its bookkeeping
+ * tables live in the connection's own schema (the first on its search_path): Kysely,
+ * told no schema, takes a `tessera_migration` table in *any* schema for its own, so a
+ * second Tessera in another schema of the same database (tests, tenants) would skip
+ * creating its tables and fail.
+ */
+export async function createMigrator(db: Kysely<Database>, extra: Readonly<Record<string, Migration>> = {}): Promise<Migrator> {
+  let migrationTableSchema: string | undefined;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    migrationTableSchema = rows[0]?.schema;
+  }
   return new Migrator({
     db,
     provider: providerWith(extra),
+    ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
     migrationTableName: 'tessera_migration',
     migrationLockTableName: 'tessera_migration_lock',
     // A database that ran a later migration before an earlier one was added (0004 landed
@@ -44,7 +57,7 @@ export class MigrationError extends Error {}
 
 /** Applies every pending migration (Tessera's and the project's); returns the names applied. */
 export async function migrateToLatest(db: Kysely<Database>, extra: Readonly<Record<string, Migration>> = {}): Promise<string[]> {
-  const { error, results } = await createMigrator(db, extra).migrateToLatest();
+  const { error, results } = await (await createMigrator(db, extra)).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((result: MigrationResult) => result.status === 'Error');
     const cause = error instanceof Error ? error.message : String(error);
@@ -55,6 +68,6 @@ export async function migrateToLatest(db: Kysely<Database>, extra: Readonly<Reco
 
 /** Names of migrations that exist but are not applied yet. */
 export async function pendingMigrations(db: Kysely<Database>, extra: Readonly<Record<string, Migration>> = {}): Promise<string[]> {
-  const migrations = await createMigrator(db, extra).getMigrations();
+  const migrations = await (await createMigrator(db, extra)).getMigrations();
   return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
 }
