@@ -1,6 +1,7 @@
 // The commands of `tessera` (Django's manage.py), each a function that tests call directly
 // with a database, an output and a prompter. They return the exit code; CommandError is
 // printed as Django prints it ("CommandError: ...") with exit code 1.
+import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Db } from '../db/connect.js';
@@ -15,6 +16,13 @@ import { findUserByUsername, insertUser, setPasswordHash, setUserFlags, username
 import { toApiDateTime, toStoredTimestamp } from '../db/timestamps.js';
 import { recordCommandEvent } from '../audit/audit-log.js';
 import { parseDuration } from '../config.js';
+import {
+  describeOperation,
+  makeMigrations,
+  MakeMigrationsError,
+  registrationLines,
+  type MakeMigrationsResult,
+} from '../generics/makemigrations.js';
 
 export class CommandError extends Error {}
 
@@ -51,7 +59,7 @@ async function requireUser(db: Kysely<Database>, username: string, what: string)
 // ---------------------------------------------------------------- migrate
 
 export async function migrateCommand(ctx: CommandContext): Promise<void> {
-  const migrator = createMigrator(ctx.db.kysely, ctx.project?.migrations);
+  const migrator = await createMigrator(ctx.db.kysely, ctx.project?.migrations);
   ctx.out.write('Operations to perform:\n  Apply all migrations: tessera\nRunning migrations:\n');
   const { error, results = [] } = await migrator.migrateToLatest();
   for (const result of results) {
@@ -215,4 +223,39 @@ export async function pruneAuditLogCommand(ctx: CommandContext, olderThan: strin
   const deleted = Number(result.numDeletedRows);
   ctx.out.write(`Deleted ${deleted} audit log ${deleted === 1 ? 'entry' : 'entries'} older than ${cutoff.toISOString().slice(0, 19)}Z\n`);
   return deleted;
+}
+
+// ---------------------------------------------------------------- makemigrations
+
+export interface MakeMigrationsCommandOptions {
+  /** Where the project's migration files live; default src/migrations. */
+  readonly dir?: string;
+  /** The file prefix (`<app>_0002_...`); default: the last word of the nearest package.json's name. */
+  readonly name?: string;
+}
+
+/**
+ * Django's makemigrations: one new migration file for what the project's declarations add
+ * to the schema its migrations make (generics/makemigrations.ts). Needs no database.
+ */
+export async function makeMigrationsCommand(ctx: Pick<CommandContext, 'out' | 'project'>, options: MakeMigrationsCommandOptions = {}): Promise<void> {
+  const dir = options.dir ?? 'src/migrations';
+  let result: MakeMigrationsResult;
+  try {
+    result = await makeMigrations(ctx.project ?? {}, { dir, ...(options.name === undefined ? {} : { app: options.name }) });
+  } catch (error) {
+    if (error instanceof MakeMigrationsError) throw new CommandError(error.message);
+    throw error;
+  }
+  if (!result.written) {
+    ctx.out.write('No changes detected\n');
+    return;
+  }
+  ctx.out.write(`Migrations for '${result.app}':\n  ${result.path}\n`);
+  for (const operation of result.operations) ctx.out.write(`    + ${describeOperation(operation)}\n`);
+  ctx.out.write(
+    "Add it to the project's migrations record: a static import list (Tessera never reads the folder), so it runs only once listed.\n"
+    + `In the module that declares the Project (the path is relative to ${dirname(dir)}/):\n`
+    + registrationLines(dir, result.name).map((line) => `  ${line}\n`).join(''),
+  );
 }

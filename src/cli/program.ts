@@ -13,6 +13,7 @@ import {
   createSuperuserCommand,
   createTokenCommand,
   listTokensCommand,
+  makeMigrationsCommand,
   migrateCommand,
   pruneAuditLogCommand,
   revokeTokenCommand,
@@ -180,6 +181,14 @@ export async function runCli(argv: readonly string[], project: Project = {}): Pr
     .requiredOption('--older-than <age>', 'delete entries older than this: 365d, 12h, 3600 (seconds)')
     .description('delete old audit log entries (a retention policy; run it from cron)')
     .action((options: { olderThan: string }) => withContext((ctx) => pruneAuditLogCommand(ctx, options.olderThan)));
+
+  program
+    .command('makemigrations')
+    .option('--dir <folder>', 'where the migration files live', 'src/migrations')
+    .option('--name <app>', "the files' prefix (<app>_0002_...); default: the last word of the nearest package.json's name")
+    .description("write one new migration for what the project's resources add to the schema its migrations make (needs no database)")
+    .action((options: { dir: string; name?: string }) =>
+      makeMigrationsCommand({ out: process.stdout, project }, { dir: options.dir, ...(options.name === undefined ? {} : { name: options.name }) }));
 
   try {
     await program.parseAsync([...argv]);
