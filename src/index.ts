@@ -29,3 +29,9 @@ export { insertUser as createUser, findUserByUsername, setPassword, type NewUser
 export { hashPassword, verifyPassword } from './auth/passwords.js';
 export { getOrCreateKey, resetToken, revokeToken } from './auth/token-store.js';
 export { createTokenSealer, type TokenSealer } from './auth/tokens.js';
+
+// Tessera's authentication in an existing Fastify app (src/fastify-plugin.ts).
+export { tesseraAuth, type TesseraAuthOptions, type TesseraAuthRoutes } from './fastify-plugin.js';
+export type { AuthEvent, AuthEvents } from './auth/events.js';
+export type { LoginThrottle } from './auth/throttle.js';
+export type { TokenMode } from './config.js';

@@ -59,6 +59,12 @@ const loginActionFields = {
 const UNABLE_TO_LOG_IN = 'Unable to log in with provided credentials.';
 
 export async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
+  loginRoutes(app, options);
+  logoutRoutes(app, options);
+}
+
+/** POST /api/token-auth/ alone (tesseraAuth in fastify-plugin.ts registers it on its own). */
+export function loginRoutes(app: FastifyInstance, options: AuthRoutesOptions): void {
   const { db, sealer, throttle, events, tokenMode, tokenTtlSeconds } = options;
   const perDevice = tokenMode === 'per-device';
 
@@ -107,6 +113,12 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
     },
     actions: async () => loginActionFields,
   });
+}
+
+/** Signing out: /api/logout/, /api/logout-all/ and, per device, /api/devices/. */
+export function logoutRoutes(app: FastifyInstance, options: Pick<AuthRoutesOptions, 'db' | 'access' | 'events' | 'tokenMode'>): void {
+  const { db, events } = options;
+  const perDevice = options.tokenMode === 'per-device';
 
   registerView(app, {
     url: '/api/logout/',
