@@ -27,7 +27,9 @@ export type { AuthUser } from './auth/schemes.js';
 // Users and tokens, as Django's User.objects and DRF's Token.objects.
 export { insertUser as createUser, findUserByUsername, setPassword, type NewUserFields, type User } from './auth/users.js';
 export { hashPassword, verifyPassword } from './auth/passwords.js';
-export { getOrCreateKey, resetToken, revokeToken } from './auth/token-store.js';
+export { findUserByKey, getOrCreateKey, resetToken, revokeToken } from './auth/token-store.js';
+/** Signs a user out of every device (TOKEN_MODE=per-device); revokeToken ends the account token. */
+export { deleteUserDeviceTokens as revokeDeviceTokens } from './auth/device-tokens.js';
 export { createTokenSealer, type TokenSealer } from './auth/tokens.js';
 
 // Tessera's authentication in an existing Fastify app (src/fastify-plugin.ts).

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { nowTimestamp } from '../db/timestamps.js';
 import { digestKey, generateKey, type TokenSealer } from './tokens.js';
+import { toUser, type User } from './users.js';
 
 export interface TokenListing {
   readonly user_id: number;
@@ -65,6 +66,17 @@ export async function hasToken(db: Kysely<Database>, userId: number): Promise<bo
 export async function revokeToken(db: Kysely<Database>, userId: number): Promise<boolean> {
   const result = await db.deleteFrom('tessera_token').where('user_id', '=', userId).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/** DRF's Token.objects.get(key=...).user: whose account token this key is (active or not), or null. */
+export async function findUserByKey(db: Kysely<Database>, key: string): Promise<User | null> {
+  const row = await db
+    .selectFrom('tessera_token')
+    .innerJoin('auth_user', 'auth_user.id', 'tessera_token.user_id')
+    .selectAll('auth_user')
+    .where('tessera_token.key_digest', '=', digestKey(key))
+    .executeTakeFirst();
+  return row === undefined ? null : toUser(row);
 }
 
 export async function listTokens(db: Kysely<Database>, sealer: TokenSealer): Promise<TokenListing[]> {

@@ -430,7 +430,7 @@ export function foreignKey(options: ForeignKeyOptions): RelationField<number> {
 }
 
 /** A relation's value that is no key at all: DRF's incorrect_type. */
-export class RelationTypeError extends FieldError {
+class RelationTypeError extends FieldError {
   constructor(typeName: string) {
     super([`Incorrect type. Expected pk value, received ${typeName}.`]);
   }
