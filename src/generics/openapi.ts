@@ -6,6 +6,7 @@
 import type { TSchema } from 'typebox';
 import { pageSchema } from './pagination.js';
 import type { Router, RouterEntry } from './routers.js';
+import { MODEL_VIEWSET_ACTIONS } from './viewsets.js';
 
 export const ref = (name: string): TSchema => ({ $ref: `#/components/schemas/${name}` }) as unknown as TSchema;
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
@@ -30,7 +31,7 @@ export interface DerivedPaths {
 }
 
 /** OpenAPI's `{id}` for a route's `:pk`. */
-export function openApiPath(url: string, keyName = 'id'): string {
+function openApiPath(url: string, keyName = 'id'): string {
   return url.replace(/:pk(\([^)]*\))?/g, `{${keyName}}`).replace(/:([a-z_]+)/gi, '{$1}');
 }
 
@@ -40,7 +41,7 @@ function entryPaths(entry: RouterEntry, tag: string, idPrefix: string): DerivedP
   const idName = `${idPrefix}${name}`;
   const inputName = `${name}Input`;
   const item = ref(name);
-  const actions = new Set(options.actions ?? ['list', 'create', 'retrieve', 'update', 'partial_update', 'destroy']);
+  const actions = new Set(options.actions ?? MODEL_VIEWSET_ACTIONS);
   const keyName = resource.primaryKey.name;
   const operation = (id: string, summary: string, ok: number, extra: Record<string, unknown> = {}, response?: unknown) => ({
     operationId: id,

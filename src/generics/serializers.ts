@@ -9,7 +9,7 @@ import { nowTimestamp } from '../db/timestamps.js';
 import { errors } from '../errors.js';
 import { FormData, type RequestData } from '../http/body.js';
 import type { PyJsonObject } from '../http/python-json.js';
-import { FieldError, pyDisplay, requireDictionary, type Incoming } from '../serializers/fields.js';
+import { FieldError, pyStr, requireDictionary, type Incoming } from '../serializers/fields.js';
 import type { BoundField, Resource } from './resource.js';
 
 /** A row as read from the database: column names (and relation display aliases) to values. */
@@ -137,7 +137,7 @@ export function modelSerializer(resource: Resource): ModelSerializer {
         try {
           const parsed = field.validator!.parse(value);
           validated[name] = parsed;
-          if (field.references !== undefined) keysToCheck.push({ entry, key: parsed as number, sent: pyDisplay(value) });
+          if (field.references !== undefined) keysToCheck.push({ entry, key: parsed as number, sent: pyStr(value) });
         } catch (error) {
           if (!(error instanceof FieldError)) throw error;
           fieldErrors[name] = error.messages;

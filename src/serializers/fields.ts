@@ -35,8 +35,8 @@ export function pyStrip(text: string): string {
   return text.replace(PY_STRIP, '');
 }
 
-/** Python's str() of a value a field may be handed. */
-function pyStr(value: Exclude<Incoming, undefined>): string {
+/** Python's str() of a value a field may be handed, as DRF formats "{input}" in a message. */
+export function pyStr(value: Exclude<Incoming, undefined>): string {
   if (typeof value === 'string') return value;
   if (value instanceof PyNumber) return value.text;
   if (value === true) return 'True';
@@ -328,11 +328,6 @@ export function integerField(options: IntegerFieldOptions = {}): Field<number> {
       return Number(number);
     },
   };
-}
-
-/** Python's repr-free str() of a value, as DRF formats "{input}" in a message. */
-export function pyDisplay(value: Exclude<Incoming, undefined>): string {
-  return pyStr(value);
 }
 
 export interface ChoiceFieldOptions {
