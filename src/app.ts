@@ -14,7 +14,10 @@ import { accessPlugin, type AccessPolicy } from './auth/plugin.js';
 import { isAuthenticated } from './auth/permissions.js';
 import { authRoutes } from './auth/routes.js';
 import { deviceTokenAuthentication } from './auth/device-tokens.js';
-import { tokenAuthentication } from './auth/schemes.js';
+import { jwtAuthentication } from './auth/jwt/authentication.js';
+import { jwtRoutes } from './auth/jwt/routes.js';
+import { jwtCodec } from './auth/jwt/tokens.js';
+import { tokenAuthentication, type AuthScheme } from './auth/schemes.js';
 import type { AuthEvents } from './auth/events.js';
 import { memoryLoginThrottle, type LoginThrottle } from './auth/throttle.js';
 import { createTokenSealer } from './auth/tokens.js';
@@ -47,7 +50,7 @@ const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', impo
 async function registerApiDocs(app: FastifyInstance, config: Config, routers: readonly Router[]): Promise<void> {
   await app.register(fastifySwagger, {
     mode: 'static',
-    specification: { document: openApiDocument({ tokenMode: config.tokenMode, version: PACKAGE_VERSION, routers, adminRouters: [adminRouter()] }) as never },
+    specification: { document: openApiDocument({ tokenMode: config.tokenMode, version: PACKAGE_VERSION, routers, adminRouters: [adminRouter()], jwt: config.jwt !== null }) as never },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 }
@@ -97,10 +100,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // DRF's settings: TokenAuthentication and IsAuthenticated unless a route says otherwise.
   // Per-device mode: device tokens first, then account tokens (CLI, admin) as in DRF.
+  // JWT_AUTH=true: SimpleJWT's JWTAuthentication after them, as the tutorial adds it.
+  const tokenSchemes: AuthScheme[] = config.tokenMode === 'per-device'
+    ? [deviceTokenAuthentication(db), tokenAuthentication(db)]
+    : [tokenAuthentication(db)];
+  const codec = config.jwt === null ? null : jwtCodec(config.jwt.signingKey);
   const defaultAccess: AccessPolicy = {
-    authentication: config.tokenMode === 'per-device'
-      ? [deviceTokenAuthentication(db), tokenAuthentication(db)]
-      : [tokenAuthentication(db)],
+    authentication: codec === null ? tokenSchemes : [...tokenSchemes, jwtAuthentication(db, { codec, challenge: tokenSchemes[0]!.challenge })],
     permission: isAuthenticated,
   };
 
@@ -124,6 +130,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db: db.kysely, sealer, throttle, access: defaultAccess, events,
     tokenMode: config.tokenMode, tokenTtlSeconds: config.tokenTtlSeconds,
   });
+  if (config.jwt !== null && codec !== null) {
+    await app.register(jwtRoutes, { db: db.kysely, settings: config.jwt, codec, throttle, events });
+  }
   const routers = [tesseraRouter(), ...(options.routers ?? [])];
   registerRouters(app, routers, { db, defaultAccess });
   await app.register(adminRoutes, { db, sealer, defaultAccess });

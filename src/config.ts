@@ -37,6 +37,18 @@ export interface Config {
   readonly tokenTtlSeconds: number | null;
   /** Serve the OpenAPI document and Swagger UI at /api/docs/. */
   readonly apiDocs: boolean;
+  /** SimpleJWT beside Token (JWT_AUTH=true); null: off, and a Bearer header stays anonymous. */
+  readonly jwt: JwtSettings | null;
+}
+
+/** SimpleJWT's settings that Tessera honours, with SimpleJWT's defaults. */
+export interface JwtSettings {
+  /** HS256 key (SimpleJWT's SIGNING_KEY, default SECRET_KEY). */
+  readonly signingKey: string;
+  readonly accessLifetimeSeconds: number;
+  readonly refreshLifetimeSeconds: number;
+  readonly rotateRefreshTokens: boolean;
+  readonly blacklistAfterRotation: boolean;
 }
 
 export const TOKEN_MODES = ['single', 'per-device'] as const;
@@ -167,6 +179,25 @@ function parseTokenMode(raw: string | undefined): TokenMode {
   return value as TokenMode;
 }
 
+function parseLifetime(variable: string, raw: string | undefined, fallback: number): number {
+  const seconds = parseDuration(variable, raw, fallback);
+  if (seconds === null) throw new ConfigError(variable, 'must be a lifetime such as 300, 5m or 1d (a JWT cannot live forever)');
+  return seconds;
+}
+
+function parseJwtSettings(env: Env, secretKey: string): JwtSettings | null {
+  if (!parseBoolean('JWT_AUTH', env.JWT_AUTH, false)) return null;
+  const signingKey = env.JWT_SIGNING_KEY?.trim() ? env.JWT_SIGNING_KEY : secretKey;
+  if (signingKey.length < 32) throw new ConfigError('JWT_SIGNING_KEY', 'must be at least 32 characters long');
+  return {
+    signingKey,
+    accessLifetimeSeconds: parseLifetime('JWT_ACCESS_LIFETIME', env.JWT_ACCESS_LIFETIME, 300),
+    refreshLifetimeSeconds: parseLifetime('JWT_REFRESH_LIFETIME', env.JWT_REFRESH_LIFETIME, 86_400),
+    rotateRefreshTokens: parseBoolean('JWT_ROTATE_REFRESH_TOKENS', env.JWT_ROTATE_REFRESH_TOKENS, false),
+    blacklistAfterRotation: parseBoolean('JWT_BLACKLIST_AFTER_ROTATION', env.JWT_BLACKLIST_AFTER_ROTATION, false),
+  };
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const database = parseDatabaseUrl(env.DATABASE_URL, cwd);
   const dataDir = database.dialect === 'sqlite' && database.path !== ':memory:'
@@ -183,13 +214,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError('REDIS_URL', `must start with redis:// or rediss://, got "${redisUrl}"`);
   }
   const webRootRaw = env.WEB_ROOT;
+  const secretKey = resolveSecretKey(env.SECRET_KEY, dataDir);
   return {
     database,
     host: (env.HOST ?? '').trim() || '127.0.0.1',
     port: parseInteger('PORT', env.PORT, 8000, 0, 65535),
     allowedHosts,
     corsAllowedOrigins: parseOrigins(env.CORS_ALLOWED_ORIGINS),
-    secretKey: resolveSecretKey(env.SECRET_KEY, dataDir),
+    secretKey,
     logLevel: logLevel as LogLevel,
     loginFailuresAllowed: parseInteger('LOGIN_FAILURES_ALLOWED', env.LOGIN_FAILURES_ALLOWED, 20, 0, 1_000_000),
     loginThrottleWindowSeconds: parseInteger('LOGIN_THROTTLE_WINDOW', env.LOGIN_THROTTLE_WINDOW, 300, 1, 86_400),
@@ -200,5 +232,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     tokenMode: parseTokenMode(env.TOKEN_MODE),
     tokenTtlSeconds: parseDuration('TOKEN_TTL', env.TOKEN_TTL, DEFAULT_TOKEN_TTL_SECONDS),
     apiDocs: parseBoolean('API_DOCS', env.API_DOCS, true),
+    jwt: parseJwtSettings(env, secretKey),
   };
 }

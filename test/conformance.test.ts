@@ -14,6 +14,25 @@ if (!existsSync(SUITE)) {
   console.warn(`conformance suite not found at ${SUITE}: skipped (set CONFORMANCE_SUITE to its run.mjs)`);
 }
 
+async function runSuite(server: RunningServer, suite: string): Promise<string> {
+  const result = await run(process.execPath, [SUITE, '--base', server.baseUrl, '--suite', suite], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: server.env.DATABASE_URL,
+      SECRET_KEY: server.env.SECRET_KEY,
+      ADDUSER_CMD: 'node bin/tessera.js user set {username} --password {password} {flags}',
+    },
+    timeout: 600_000,
+  }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? ''}` }));
+  return result.stdout;
+}
+
+function expectAllPassed(output: string): void {
+  expect(output.split('\n').filter((line) => line.startsWith('FAIL'))).toEqual([]);
+  expect(output).toMatch(/^\d+ passed, 0 failed$/m);
+}
+
 describe.runIf(existsSync(SUITE)).each(DIALECTS)('conformance suite on %s', (dialect) => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -24,18 +43,25 @@ describe.runIf(existsSync(SUITE)).each(DIALECTS)('conformance suite on %s', (dia
   });
 
   it('passes every case', async () => {
-    const result = await run(process.execPath, [SUITE, '--base', server.baseUrl], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: server.env.DATABASE_URL,
-        SECRET_KEY: server.env.SECRET_KEY,
-        ADDUSER_CMD: 'node bin/tessera.js user set {username} --password {password} {flags}',
-      },
-      timeout: 600_000,
-    }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? ''}` }));
-    const failures = result.stdout.split('\n').filter((line) => line.startsWith('FAIL'));
-    expect(failures).toEqual([]);
-    expect(result.stdout).toMatch(/^\d+ passed, 0 failed$/m);
+    expectAllPassed(await runSuite(server, 'core'));
+  }, 600_000);
+});
+
+// JWT_AUTH=true: SimpleJWT's suite, and the core suite unchanged beside it.
+describe.runIf(existsSync(SUITE)).each(DIALECTS)('conformance suites with JWT on %s', (dialect) => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer(dialect, { JWT_AUTH: 'true' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('passes every case of the jwt suite', async () => {
+    expectAllPassed(await runSuite(server, 'jwt'));
+  }, 600_000);
+
+  it('passes every case of the core suite', async () => {
+    expectAllPassed(await runSuite(server, 'core'));
   }, 600_000);
 });

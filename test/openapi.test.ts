@@ -47,8 +47,9 @@ describe('API documentation', () => {
     }
   });
 
-  it.each([['single'], ['per-device']] as const)('documents every view and method, each with an operationId (%s tokens)', async (tokenMode) => {
-    t = await createTestApp('sqlite', { config: { tokenMode }, project: gadgetProject });
+  const JWT = { signingKey: 'openapi-test-signing-key-0123456789abcdef', accessLifetimeSeconds: 300, refreshLifetimeSeconds: 86_400, rotateRefreshTokens: false, blacklistAfterRotation: false };
+  it.each([['single', null], ['per-device', null], ['single', JWT]] as const)('documents every view and method, each with an operationId (%s tokens, JWT %o)', async (tokenMode, jwt) => {
+    t = await createTestApp('sqlite', { config: { tokenMode, jwt }, project: gadgetProject });
     const document = (await t.inject({ method: 'GET', url: '/api/docs/json' })).json();
     const documented = (path: string) => document.paths[path.replace(/:([a-z_]+)(\([^)]*\))?/gi, (_: string, name: string) => `{${name === 'pk' ? 'id' : name}}`)];
     expect(t.app.apiViews.length).toBeGreaterThan(15);
@@ -65,6 +66,8 @@ describe('API documentation', () => {
     expect(document.paths['/api/gadgets/{id}/'].patch.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/GadgetInput' });
     expect(document.components.schemas.Gadget.properties.kind).toEqual({ type: 'string', enum: ['a', 'b'] });
     expect(document.paths['/api/token-auth/'].post.responses['429']).toBeDefined();
+    expect(document.paths['/api/token/'] !== undefined).toBe(jwt !== null);
+    expect(document.components.securitySchemes.JWTAuthentication !== undefined).toBe(jwt !== null);
     expect(document.paths['/api/products/'].get.responses['401'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Detail' });
   });
 

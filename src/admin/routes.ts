@@ -9,6 +9,7 @@ import { registerRouters, simpleRouter, type Router } from '../generics/routers.
 import { registerView } from '../http/view.js';
 import { adminProductViewSet } from '../products/resource.js';
 import { adminAuditRoutes } from './audit-log.js';
+import { adminRefreshTokenRoutes } from './refresh-tokens.js';
 import { adminTokenRoutes } from './tokens.js';
 import { adminUserRoutes } from './users.js';
 
@@ -49,6 +50,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
   });
   await app.register(adminUserRoutes, { db, access });
   await app.register(adminTokenRoutes, { db, sealer, access });
+  await app.register(adminRefreshTokenRoutes, { db, access });
   registerRouters(app, [adminRouter()], { db, defaultAccess: access });
   await app.register(adminAuditRoutes, { db, access });
 }

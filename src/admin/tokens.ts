@@ -3,9 +3,8 @@
 // revoke one. A superuser's token is a superuser's power: only a superuser touches it.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { hasToken, KEY_PREFIX_LENGTH, resetToken, revokeToken } from '../auth/token-store.js';
+import { hasToken, KEY_PREFIX_LENGTH, resetToken } from '../auth/token-store.js';
 import type { TokenSealer } from '../auth/tokens.js';
-import { deleteUserDeviceTokens } from '../auth/device-tokens.js';
 import { findUserById } from '../auth/users.js';
 import { auditRequestWrite } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
@@ -18,6 +17,7 @@ import { parseObjectId } from '../http/params.js';
 import { pageOfQuery, searchCondition, searchTerms, type OrderingSpec } from './lists.js';
 import type { AdminResourceOptions } from './options.js';
 import { assertMayChange } from './users.js';
+import { revokeAllCredentials, revokedAnything } from '../auth/sessions.js';
 
 export interface AdminToken {
   readonly user: { readonly id: number; readonly username: string };
@@ -133,9 +133,7 @@ export async function adminTokenRoutes(app: FastifyInstance, options: AdminToken
       if (user === null) throw errors.notFound();
       assertMayChange(request.user!, user);
       // The account token and, in per-device mode, every device's token.
-      const revoked = await revokeToken(db, user.id);
-      const devices = await deleteUserDeviceTokens(db, user.id);
-      if (!revoked && devices === 0) throw errors.notFound();
+      if (!revokedAnything(await revokeAllCredentials(db, user.id))) throw errors.notFound();
       await auditRequestWrite(db, request, 'token_revoked', { type: 'token', id: user.id, repr: user.username });
       return { status: 204 };
     },

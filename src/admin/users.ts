@@ -18,6 +18,7 @@ import { parseObjectId } from '../http/params.js';
 import { booleanField, charField, emailField, validateData, type Parsed } from '../serializers/fields.js';
 import { booleanFilter, pageOfQuery, searchCondition, searchTerms, type OrderingSpec } from './lists.js';
 import type { AdminResourceOptions } from './options.js';
+import { blacklistUserTokens } from '../auth/jwt/blacklist.js';
 
 const NAME_MAX_LENGTH = 150;
 const EMAIL_MAX_LENGTH = 254;
@@ -196,6 +197,8 @@ export async function adminUserRoutes(app: FastifyInstance, options: AdminResour
     try {
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('auth_user').set(set).where('id', '=', target.id).execute();
+        // A deactivated user's refresh tokens end with the account (re-activation does not revive them).
+        if (fields.is_active === false && changes.is_active !== undefined) await blacklistUserTokens(trx, target.id);
         await auditRequestWrite(trx, request, 'user_updated', { type: 'user', id: target.id, repr: fields.username ?? target.username }, changes);
       });
     } catch (error) {

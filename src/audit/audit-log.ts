@@ -99,6 +99,7 @@ function entryForAuthEvent(event: AuthEvent, ip: string | null): AuditEntry {
     objectType: event.action.startsWith('token_') ? 'token' : 'user',
     objectId: known ? event.userId! : null,
     objectRepr: event.username,
+    ...(event.scheme === undefined ? {} : { changes: { scheme: event.scheme } }),
     ip,
   };
 }

@@ -8,6 +8,8 @@ export interface AuthEvent {
   /** The user's name, or the name a failed login tried. */
   readonly username: string;
   readonly userId?: number | null;
+  /** Which credentials: absent for DRF's Token, 'jwt' for SimpleJWT's tokens. */
+  readonly scheme?: 'jwt';
 }
 
 export interface AuthEvents {

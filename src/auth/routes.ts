@@ -13,18 +13,18 @@ import {
   createDeviceToken,
   currentDeviceTokenId,
   deleteDeviceToken,
-  deleteUserDeviceTokens,
   DEVICE_NAME_MAX_LENGTH,
   listDeviceTokens,
 } from './device-tokens.js';
-import { needsRehash, spendPasswordCheckTime, verifyPassword } from './passwords.js';
+import { authenticatedWithJwt } from './jwt/authentication.js';
+import { checkCredentials } from './login.js';
 import { allowAny } from './permissions.js';
 import type { AccessPolicy } from './plugin.js';
-import { throttleKeys, type LoginThrottle } from './throttle.js';
+import type { LoginThrottle } from './throttle.js';
 import { getOrCreateKey, revokeToken } from './token-store.js';
 import type { TokenSealer } from './tokens.js';
-import { findUserByUsername, setPassword } from './users.js';
 import type { AuthEvents } from './events.js';
+import { revokeAllCredentials } from './sessions.js';
 
 export interface AuthRoutesOptions {
   readonly db: Kysely<Database>;
@@ -65,7 +65,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
 
 /** POST /api/token-auth/ alone (tesseraAuth in fastify-plugin.ts registers it on its own). */
 export function loginRoutes(app: FastifyInstance, options: AuthRoutesOptions): void {
-  const { db, sealer, throttle, events, tokenMode, tokenTtlSeconds } = options;
+  const { db, sealer, events, tokenMode, tokenTtlSeconds } = options;
   const perDevice = tokenMode === 'per-device';
 
   registerView(app, {
@@ -80,27 +80,8 @@ export function loginRoutes(app: FastifyInstance, options: AuthRoutesOptions): v
       const fields = validateData(perDevice ? perDeviceLoginFields : loginFields, await view.data(), { partial: false }) as Parsed<typeof perDeviceLoginFields>;
       const username = fields.username!;
       const password = fields.password!;
-      const keys = throttleKeys(username, request.ip);
-      const wait = await throttle.wait(keys);
-      if (wait > 0) {
-        await events.record(request, { action: 'login_throttled', username });
-        throw errors.throttled(wait);
-      }
-      const user = await findUserByUsername(db, username);
-      let valid = false;
-      if (user === null) {
-        await spendPasswordCheckTime(password);
-      } else {
-        valid = await verifyPassword(password, user.password);
-        // Django upgrades a hash on any correct password, before the is_active check.
-        if (valid && needsRehash(user.password)) await setPassword(db, user.id, password);
-      }
-      if (user === null || !valid || !user.is_active) {
-        await throttle.recordFailure(keys);
-        await events.record(request, { action: 'login_failed', username, userId: user?.id ?? null });
-        throw errors.nonField(UNABLE_TO_LOG_IN);
-      }
-      await throttle.clear(keys[0]!);
+      const user = await checkCredentials(options, request, username, password);
+      if (user === null) throw errors.nonField(UNABLE_TO_LOG_IN);
       if (perDevice) {
         const name = fields.device || request.headers['user-agent'] || 'Unnamed device';
         const { key, expires } = await createDeviceToken(db, user.id, name, tokenTtlSeconds);
@@ -126,10 +107,13 @@ export function logoutRoutes(app: FastifyInstance, options: Pick<AuthRoutesOptio
     access: options.access,
     async post(request) {
       const user = request.user!;
-      // The token this request came with: this device's, or the account token.
+      // The token this request came with: this device's, or the account token. An access
+      // token cannot be recalled and its refresh token is not in the request, so a Bearer
+      // logout ends nothing (DRF answers a 500 here): the client blacklists its refresh
+      // token at /api/token/blacklist/.
       const deviceTokenId = currentDeviceTokenId(request);
       if (deviceTokenId !== null) await deleteDeviceToken(db, user.id, deviceTokenId);
-      else await revokeToken(db, user.id);
+      else if (!authenticatedWithJwt(request)) await revokeToken(db, user.id);
       await events.record(request, { action: 'logout', username: user.username, userId: user.id });
       return { status: 200, data: { message: 'Logout successful' } };
     },
@@ -141,8 +125,7 @@ export function logoutRoutes(app: FastifyInstance, options: Pick<AuthRoutesOptio
     access: options.access,
     async post(request) {
       const user = request.user!;
-      await revokeToken(db, user.id);
-      await deleteUserDeviceTokens(db, user.id);
+      await revokeAllCredentials(db, user.id);
       await events.record(request, { action: 'token_revoked', username: user.username, userId: user.id });
       return { status: 200, data: { message: 'Logged out of every device' } };
     },

@@ -9,9 +9,8 @@ import { createMigrator } from '../db/migrate.js';
 import type { Project } from '../project.js';
 import { hashPassword } from '../auth/passwords.js';
 import { passwordProblems } from '../auth/password-validation.js';
-import { getOrCreateKey, hasToken, listTokens, resetToken, revokeToken } from '../auth/token-store.js';
+import { getOrCreateKey, hasToken, listTokens, resetToken } from '../auth/token-store.js';
 import type { TokenSealer } from '../auth/tokens.js';
-import { deleteUserDeviceTokens } from '../auth/device-tokens.js';
 import { findUserByUsername, insertUser, setPasswordHash, setUserFlags, usernameProblem, type User } from '../auth/users.js';
 import { toApiDateTime, toStoredTimestamp } from '../db/timestamps.js';
 import { recordCommandEvent } from '../audit/audit-log.js';
@@ -23,6 +22,8 @@ import {
   registrationLines,
   type MakeMigrationsResult,
 } from '../generics/makemigrations.js';
+import { blacklistUserTokens } from '../auth/jwt/blacklist.js';
+import { revokeAllCredentials, revokedAnything } from '../auth/sessions.js';
 
 export class CommandError extends Error {}
 
@@ -166,6 +167,8 @@ export async function setUserCommand(ctx: CommandContext, username: string, opti
   } else {
     await setPasswordHash(db, existing.id, passwordHash);
     await setUserFlags(db, existing.id, flags);
+    // A deactivated user's refresh tokens end with the account (re-activation does not revive them).
+    if (!flags.is_active) await blacklistUserTokens(db, existing.id);
   }
   ctx.out.write(`${existing === null ? 'Created' : 'Updated'} user ${username} (active=${pyBool(flags.is_active)}, staff=${pyBool(flags.is_staff)})\n`);
 }
@@ -186,9 +189,7 @@ export async function createTokenCommand(ctx: CommandContext, username: string, 
 
 export async function revokeTokenCommand(ctx: CommandContext, username: string): Promise<void> {
   const user = await requireUser(ctx.db.kysely, username, 'Cannot revoke the Token');
-  const revoked = await revokeToken(ctx.db.kysely, user.id);
-  const devices = await deleteUserDeviceTokens(ctx.db.kysely, user.id);
-  if (!revoked && devices === 0) throw new CommandError(`User ${username} has no token`);
+  if (!revokedAnything(await revokeAllCredentials(ctx.db.kysely, user.id))) throw new CommandError(`User ${username} has no token`);
   await recordCommandEvent(ctx.db.kysely, { action: 'token_revoked', username, userId: user.id });
   ctx.out.write(`Revoked the token of user ${username}\n`);
 }

@@ -23,6 +23,7 @@ import {
 } from './commands.js';
 import { importDjangoCommand } from './import-django.js';
 import type { Project } from '../project.js';
+import { flushExpiredTokensCommand } from './jwt.js';
 
 /** Reads typed characters without echoing them (a password prompt on a terminal). */
 function readHidden(): Promise<string> {
@@ -166,6 +167,11 @@ export async function runCli(argv: readonly string[], project: Project = {}): Pr
     .description("delete the user's token (the key stops working at once)")
     .action((username: string) => withContext((ctx) => revokeTokenCommand(ctx, username)));
   token.command('list').description('list tokens: user, key prefix, created').action(() => withContext(listTokensCommand));
+
+  program
+    .command('flushexpiredtokens')
+    .description("delete expired JWT refresh tokens from the blacklist's tables (SimpleJWT's command; run it from cron)")
+    .action(() => withContext(flushExpiredTokensCommand));
 
   program
     .command('import-django')

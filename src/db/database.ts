@@ -67,12 +67,31 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+/** SimpleJWT's OutstandingToken: a refresh token that was issued (token: its claims, no signature). */
+export interface OutstandingTokenTable {
+  id: Generated<number>;
+  user_id: number | null;
+  jti: string;
+  token: string;
+  created_at: string | null;
+  expires_at: string;
+}
+
+/** SimpleJWT's BlacklistedToken: an outstanding token that may no longer be used. */
+export interface BlacklistedTokenTable {
+  id: Generated<number>;
+  token_id: number;
+  blacklisted_at: string;
+}
+
 export interface Database {
   auth_user: UserTable;
   tessera_token: TokenTable;
   product: ProductTable;
   tessera_audit_log: AuditLogTable;
   tessera_device_token: DeviceTokenTable;
+  token_blacklist_outstandingtoken: OutstandingTokenTable;
+  token_blacklist_blacklistedtoken: BlacklistedTokenTable;
 }
 
 export type UserRow = Selectable<UserTable>;

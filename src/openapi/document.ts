@@ -76,6 +76,13 @@ const AuditEntry = Type.Object({
   changes: Type.Record(Type.String(), Type.Unknown()),
   ip: Type.Union([Type.String(), Type.Null()]),
 });
+const AdminRefreshToken = Type.Object({
+  id: Type.Integer(),
+  jti: Type.String({ pattern: '^[0-9a-f]{32}$' }),
+  created_at: Type.Union([DateTime(), Type.Null()]),
+  expires_at: DateTime(),
+  blacklisted_at: Type.Union([DateTime(), Type.Null()]),
+}, { description: "A JWT refresh token (SimpleJWT's outstanding token); the token itself is never shown" });
 const Device = Type.Object({
   id: Type.Integer(),
   name: Type.String({ maxLength: DEVICE_NAME_MAX_LENGTH }),
@@ -148,6 +155,29 @@ export interface OpenApiOptions {
   readonly routers: readonly Router[];
   /** The admin's routers (tagged `admin`). */
   readonly adminRouters?: readonly Router[];
+  /** SimpleJWT's views and the Bearer scheme (JWT_AUTH=true). */
+  readonly jwt?: boolean;
+}
+
+const JwtToken = Type.String({ pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$', description: 'An HS256 JSON web token' });
+const TokenNotValid = Type.Object({ detail: Type.String(), code: Type.String({ enum: ['token_not_valid'] }) }, { description: "SimpleJWT's refusal of a token" });
+const tokenNotValid = { 401: { description: 'The token is invalid, expired or blacklisted (WWW-Authenticate: Bearer realm="api")', ...json(TokenNotValid) } };
+
+/** SimpleJWT's four views. */
+function jwtPaths() {
+  const view = (id: string, summary: string, body: unknown, response: unknown, responses: Record<number, unknown> = tokenNotValid) => ({
+    post: operation({ id, summary, tag: 'auth', ok: 200, body, response, anonymous: true, responses }),
+  });
+  return {
+    '/api/token/': view('obtainJwtPair', 'Log in: username and password for a refresh and an access token',
+      Type.Object({ username: Type.String(), password: Type.String({ format: 'password' }) }),
+      Type.Object({ refresh: JwtToken, access: JwtToken }),
+      { 429: { description: 'Too many failed logins for this username or address (Retry-After)', ...json(ref('Detail')) } }),
+    '/api/token/refresh/': view('refreshJwt', 'A new access token (and, when rotating, a new refresh token) for a refresh token',
+      Type.Object({ refresh: JwtToken }), Type.Object({ access: JwtToken, refresh: Type.Optional(JwtToken) })),
+    '/api/token/verify/': view('verifyJwt', 'Whether a token (of either type) is valid', Type.Object({ token: JwtToken }), Type.Object({})),
+    '/api/token/blacklist/': view('blacklistJwt', 'End a refresh token', Type.Object({ refresh: JwtToken }), Type.Object({})),
+  };
 }
 
 export function openApiDocument(options: OpenApiOptions) {
@@ -171,7 +201,7 @@ export function openApiDocument(options: OpenApiOptions) {
       version: options.version,
       description: "Django REST Framework's token authentication, wire-exact. Send `Authorization: Token <key>`.",
     },
-    security: [{ TokenAuthentication: [] }],
+    security: [{ TokenAuthentication: [] }, ...(options.jwt ? [{ JWTAuthentication: [] }] : [])],
     tags: [{ name: 'auth' }, ...options.routers.flatMap((router) => router.entries.map((entry) => ({ name: entry.prefix }))), { name: 'admin', description: 'Active staff only' }],
     paths: {
       '/api/': { get: operation({ id: 'apiRoot', summary: "DefaultRouter's API root: a link to each resource", tag: 'auth', ok: 200, response: Type.Record(Type.String(), Type.String({ format: 'uri' })) }) },
@@ -187,6 +217,7 @@ export function openApiDocument(options: OpenApiOptions) {
       },
       '/api/logout/': { post: operation({ id: 'logout', summary: 'Delete the token this request was sent with', tag: 'auth', ok: 200, response: ref('Message') }) },
       '/api/logout-all/': { post: operation({ id: 'logoutAll', summary: "Delete every token of the user", tag: 'auth', ok: 200, response: ref('Message') }) },
+      ...(options.jwt ? jwtPaths() : {}),
       ...(perDevice ? {
         '/api/devices/': { get: operation({ id: 'listDevices', summary: "The user's device tokens", tag: 'auth', ok: 200, response: Type.Array(Device) }) },
         '/api/devices/{id}/': { parameters: [idParameter()], delete: operation({ id: 'destroyDevice', summary: 'Sign a device out', tag: 'auth', ok: 204 }) },
@@ -196,6 +227,14 @@ export function openApiDocument(options: OpenApiOptions) {
       '/api/admin/users/{id}/set-password/': {
         parameters: [idParameter()],
         post: operation({ id: 'setAdminUserPassword', summary: "Set a user's password", tag: 'admin', ok: 200, body: Type.Object({ password: Type.String({ minLength: 8 }) }), response: ref('Message') }),
+      },
+      '/api/admin/users/{id}/refresh-tokens/': {
+        parameters: [idParameter()],
+        get: operation({ id: 'listAdminRefreshTokens', summary: "A user's JWT refresh tokens, newest first", tag: 'admin', ok: 200, response: Type.Array(ref('AdminRefreshToken')) }),
+      },
+      '/api/admin/users/{id}/refresh-tokens/{token_id}/blacklist/': {
+        parameters: [idParameter(), idParameter('token_id')],
+        post: operation({ id: 'blacklistAdminRefreshToken', summary: 'Blacklist one of them', tag: 'admin', ok: 200, response: ref('AdminRefreshToken') }),
       },
       '/api/admin/tokens/': {
         get: operation({ id: 'listAdminTokens', summary: 'List tokens (key prefixes only)', tag: 'admin', ok: 200, response: pageOf('AdminToken'), parameters: listParameters() }),
@@ -221,8 +260,9 @@ export function openApiDocument(options: OpenApiOptions) {
     components: {
       securitySchemes: {
         TokenAuthentication: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The word `Token`, a space, then the key' },
+        ...(options.jwt ? { JWTAuthentication: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from /api/token/' } } : {}),
       },
-      schemas: { Detail, ValidationErrors, Message, AdminUser, AdminToken, AuditEntry, ...resources.schemas, ...adminResources.schemas },
+      schemas: { Detail, ValidationErrors, Message, AdminUser, AdminToken, AdminRefreshToken, AuditEntry, ...resources.schemas, ...adminResources.schemas },
     },
   };
 }
