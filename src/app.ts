@@ -28,6 +28,8 @@ import { registerRawBodyParser } from './http/body.js';
 import { middlewarePlugin, NOT_FOUND_PAGE } from './http/middleware.js';
 import { RequestLog, requestLogPlugin } from './http/request-log.js';
 import { viewsPlugin } from './http/view.js';
+import { databaseCheck, healthRoutes, type ReadinessCheck } from './http/health.js';
+import { metricsPlugin, type Metrics } from './metrics.js';
 import { defaultRouter, registerRouters, type Router } from './generics/routers.js';
 import { openApiDocument } from './openapi/document.js';
 import { productViewSet } from './products/resource.js';
@@ -66,6 +68,10 @@ export interface AppOptions {
   readonly logSummaryIntervalMs?: number;
   /** The project's own resources (generics/routers.ts), served beside Tessera's products. */
   readonly routers?: readonly Router[];
+  /** Count and time requests (metrics.ts); off by default. */
+  readonly metrics?: Metrics;
+  /** What /readyz checks besides the database (migrations, Redis). */
+  readonly readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
 }
 
 /** Tessera's own API: the tutorial's products on a DefaultRouter at /api/. */
@@ -95,7 +101,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     perAddress: config.loginFailuresAllowed * 10,
     windowSeconds: config.loginThrottleWindowSeconds,
   });
-  const events = options.authEvents ?? auditAuthEvents(db.kysely, logger);
+  const auditEvents = options.authEvents ?? auditAuthEvents(db.kysely, logger);
+  const events = options.metrics === undefined ? auditEvents : options.metrics.countLogins(auditEvents);
   const sealer = createTokenSealer(config.secretKey);
 
   // DRF's settings: TokenAuthentication and IsAuthenticated unless a route says otherwise.
@@ -118,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registerErrorHandler(app, { bodyLimit: config.bodyLimit, logger });
   registerRawBodyParser(app, config.bodyLimit);
   await app.register(requestLogPlugin, { logger, summaryIntervalMs: options.logSummaryIntervalMs });
+  if (options.metrics !== undefined) await app.register(metricsPlugin, { metrics: options.metrics });
   await app.register(middlewarePlugin, {
     allowedHosts: config.allowedHosts,
     corsAllowedOrigins: config.corsAllowedOrigins,
@@ -125,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(viewsPlugin, { readScope: db.readScope });
   await app.register(accessPlugin);
+  await app.register(healthRoutes, { checks: { database: databaseCheck(db), ...options.readinessChecks } });
 
   await app.register(authRoutes, {
     db: db.kysely, sealer, throttle, access: defaultAccess, events,

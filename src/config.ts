@@ -1,6 +1,7 @@
 // Environment -> a typed, validated Config. Fails fast with a message that names the bad
 // variable, so a typo in production never turns into a silently different server.
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -39,6 +40,10 @@ export interface Config {
   readonly apiDocs: boolean;
   /** SimpleJWT beside Token (JWT_AUTH=true); null: off, and a Bearer header stays anonymous. */
   readonly jwt: JwtSettings | null;
+  /** Server processes on one port (WORKERS; `auto`: one per core). */
+  readonly workers: number;
+  /** Prometheus metrics on their own port (METRICS_PORT); null: off. */
+  readonly metrics: { readonly host: string; readonly port: number } | null;
 }
 
 /** SimpleJWT's settings that Tessera honours, with SimpleJWT's defaults. */
@@ -198,6 +203,19 @@ function parseJwtSettings(env: Env, secretKey: string): JwtSettings | null {
   };
 }
 
+function parseWorkers(raw: string | undefined): number {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === 'auto') return availableParallelism();
+  return parseInteger('WORKERS', raw, 1, 1, 256);
+}
+
+function parseMetrics(env: Env, apiPort: number): { host: string; port: number } | null {
+  if ((env.METRICS_PORT ?? '').trim() === '') return null;
+  const port = parseInteger('METRICS_PORT', env.METRICS_PORT, 0, 1, 65535);
+  if (port === apiPort) throw new ConfigError('METRICS_PORT', 'must differ from PORT: metrics are never served on the API port');
+  return { host: (env.METRICS_HOST ?? '').trim() || '127.0.0.1', port };
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const database = parseDatabaseUrl(env.DATABASE_URL, cwd);
   const dataDir = database.dialect === 'sqlite' && database.path !== ':memory:'
@@ -215,10 +233,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const webRootRaw = env.WEB_ROOT;
   const secretKey = resolveSecretKey(env.SECRET_KEY, dataDir);
+  const port = parseInteger('PORT', env.PORT, 8000, 0, 65535);
   return {
     database,
     host: (env.HOST ?? '').trim() || '127.0.0.1',
-    port: parseInteger('PORT', env.PORT, 8000, 0, 65535),
+    port,
     allowedHosts,
     corsAllowedOrigins: parseOrigins(env.CORS_ALLOWED_ORIGINS),
     secretKey,
@@ -233,5 +252,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     tokenTtlSeconds: parseDuration('TOKEN_TTL', env.TOKEN_TTL, DEFAULT_TOKEN_TTL_SECONDS),
     apiDocs: parseBoolean('API_DOCS', env.API_DOCS, true),
     jwt: parseJwtSettings(env, secretKey),
+    workers: parseWorkers(env.WORKERS),
+    metrics: parseMetrics(env, port),
   };
 }

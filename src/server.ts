@@ -7,9 +7,12 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { memoryLoginThrottle, redisLoginThrottle } from './auth/throttle.js';
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
-import { openDatabase } from './db/connect.js';
-import { migrateToLatest } from './db/migrate.js';
+import { isClusterWorker, runPrimary } from './cluster.js';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
+import { openDatabase, type Db } from './db/connect.js';
+import { createMigrator, migrateToLatest } from './db/migrate.js';
+import type { ReadinessCheck } from './http/health.js';
+import { createMetrics, renderRegistry, shareWithPrimary, startMetricsServer } from './metrics.js';
 import { schemaProblems } from './generics/schema-check.js';
 import type { Project } from './project.js';
 
@@ -33,16 +36,29 @@ async function start(project: Project): Promise<void> {
     throw new StartError(`The database does not match the resource declarations; write a migration for:\n  ${problems.join('\n  ')}`);
   }
 
+  if (config.workers > 1 && !isClusterWorker()) {
+    // The primary has migrated; the workers serve.
+    await db.close();
+    await runPrimary(config, logger, (port) => announce(config, port, `${config.workers} workers`));
+    return;
+  }
+
   const limits = {
     perUsername: config.loginFailuresAllowed,
     perAddress: config.loginFailuresAllowed * 10,
     windowSeconds: config.loginThrottleWindowSeconds,
   };
-  const throttle = config.redisUrl === null
-    ? memoryLoginThrottle(limits)
-    : redisLoginThrottle(new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }), limits);
+  const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+  const throttle = redis === null ? memoryLoginThrottle(limits) : redisLoginThrottle(redis, limits);
 
-  const app = await buildApp({ config, db, logger, throttle, routers: project.routers });
+  const metrics = config.metrics === null ? undefined : createMetrics(db);
+  const readinessChecks: Record<string, ReadinessCheck> = { migrations: () => migrationsApplied(db, project) };
+  if (redis !== null) readinessChecks.redis = () => redis.ping();
+  const app = await buildApp({ config, db, logger, throttle, routers: project.routers, metrics, readinessChecks });
+  if (metrics !== undefined) {
+    if (isClusterWorker()) shareWithPrimary(metrics.registry);
+    else await startMetricsServer(config.metrics!.host, config.metrics!.port, renderRegistry(metrics.registry));
+  }
 
   let closing = false;
   async function shutdown(signal: string): Promise<void> {
@@ -64,10 +80,21 @@ async function start(project: Project): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  // A worker's listen is announced by the primary, once for all of them.
+  if (!isClusterWorker()) announce(config, typeof address === 'object' && address !== null ? address.port : config.port, 'one process');
+}
+
+function announce(config: Config, port: number, processes: string): void {
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   // Printed plainly (not only as a log line) so a person and a test harness both see it.
-  process.stdout.write(`Tessera is serving on http://${shownHost}:${port}/ (database: ${config.database.dialect})\n`);
+  process.stdout.write(`Tessera is serving on http://${shownHost}:${port}/ (database: ${config.database.dialect}, ${processes})\n`);
+}
+
+/** /readyz: every migration (Tessera's and the project's) has been applied. */
+async function migrationsApplied(db: Db, project: Project): Promise<void> {
+  const migrations = await (await createMigrator(db.kysely, project.migrations)).getMigrations();
+  const pending = migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+  if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
 }
 
 /** A start that cannot go on, said in a sentence. */

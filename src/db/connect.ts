@@ -46,6 +46,8 @@ export interface Db {
    * it makes share one read transaction on SQLite. See sqliteReadScope().
    */
   readScope(work: () => void): void;
+  /** PostgreSQL: the pool's connections (for metrics); absent on SQLite. */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -172,7 +174,10 @@ function openSqlite(path: string, options: OpenOptions = {}): Db {
   const forKysely = {
     close: () => sqlite.close(),
     prepare: (sql: string) => {
-      const statement = sqlite.prepare(sql);
+      // Every transaction Tessera opens writes: BEGIN IMMEDIATE takes the write lock at
+      // once (waiting up to busy_timeout), where a deferred BEGIN that reads first fails
+      // with SQLITE_BUSY at its first write when another process (a worker, the CLI) wrote.
+      const statement = sqlite.prepare(sql === 'begin' ? 'begin immediate' : sql);
       return {
         reader: statement.reader,
         all: (parameters: readonly unknown[]) => statement.all(...sqliteParameters(parameters)),
@@ -252,6 +257,7 @@ function openPostgres(url: string, schema: string | undefined): Db {
       return (await pool.query({ text: compiled.sql, values: compiled.parameters as unknown[] })).rows as Row[];
     },
     readScope: runNow,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await kysely.destroy();
     },

@@ -177,6 +177,7 @@ export const viewsPlugin = fp(
     };
     app.addHook('onRoute', function djangoPipeline(route) {
       if (route.config?.view !== undefined) return; // initial() does it all
+      if (route.config?.probe === true) return; // /healthz, /readyz: answered for any Host (http/health.ts)
       const policy = route.config?.access;
       route.onRequest = policy === undefined
         ? [middlewareHook, ...routeHooks(route)]

@@ -24,6 +24,10 @@ export async function freePort(): Promise<number> {
 
 export interface RunningServer {
   readonly baseUrl: string;
+  /** The server's process (with WORKERS=N, the primary). */
+  readonly pid: number;
+  /** Everything it printed so far. */
+  output(): string;
   readonly env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -64,7 +68,7 @@ export async function startServer(dialect: TestDialect, extraEnv: Record<string,
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${output}`)), 90_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${output}`));
@@ -78,6 +82,8 @@ export async function startServer(dialect: TestDialect, extraEnv: Record<string,
   });
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    output: () => output,
     env,
     async stop() {
       if (child.exitCode === null) {
