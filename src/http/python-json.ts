@@ -11,7 +11,8 @@
 //   too long for Python) and turns each number JSON.parse would blur (`1.0`, `1e2`, a
 //   long int) into a tagged string, so the result keeps Python's int/float and exact
 //   digits. It gives up (NOT_NATIVE) on any body it cannot answer exactly as Python would,
-//   which is to say on every invalid one.
+//   which is to say on every invalid one, and on one with more such numbers than it is
+//   worth tagging (the exact reader reads those faster).
 // - readExactly() is Python's decoder, read from CPython 3.11's Modules/_json.c, and gives
 //   Python's error message and position. It keeps its own stack, never the call stack.
 // Both are linear in the body, whose size BODY_LIMIT bounds (src/http/body.ts), and
@@ -201,7 +202,7 @@ function pyNumber(lexeme: string, isFloat: boolean): PyNumber {
  */
 function isFloatRepr(lexeme: string): boolean {
   const point = lexeme.indexOf('.');
-  if (point === -1 || lexeme.length - point - 1 === 0) return false;
+  if (point === -1) return false;
   const sign = lexeme.charCodeAt(0) === 0x2d ? 1 : 0;
   const fractionDigits = lexeme.length - point - 1;
   if (point - sign + fractionDigits > 15) return false;
