@@ -3,10 +3,9 @@
 // (in-flight requests finish, then the database closes). `npm start` is serve() with no
 // project; a project's main is serve(project).
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { buildApp } from './app.js';
-import { memoryLoginThrottle, redisLoginThrottle } from './auth/throttle.js';
+import { memoryLoginThrottle, sharedLoginThrottle } from './auth/throttle.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -40,7 +39,7 @@ async function start(project: Project): Promise<void> {
   };
   const throttle = config.redisUrl === null
     ? memoryLoginThrottle(limits)
-    : redisLoginThrottle(new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }), limits);
+    : sharedLoginThrottle(config.redisUrl, limits, { log: logger });
 
   const app = await buildApp({ config, db, logger, throttle, routers: project.routers });
 

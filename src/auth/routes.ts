@@ -81,10 +81,11 @@ export function loginRoutes(app: FastifyInstance, options: AuthRoutesOptions): v
       const username = fields.username!;
       const password = fields.password!;
       const keys = throttleKeys(username, request.ip);
-      const wait = await throttle.wait(keys);
-      if (wait > 0) {
+      // Counted before the password is checked, so concurrent attempts cannot pass the limit.
+      const reservation = await throttle.reserve(keys);
+      if (reservation.wait > 0) {
         await events.record(request, { action: 'login_throttled', username });
-        throw errors.throttled(wait);
+        throw errors.throttled(reservation.wait);
       }
       const user = await findUserByUsername(db, username);
       let valid = false;
@@ -96,11 +97,10 @@ export function loginRoutes(app: FastifyInstance, options: AuthRoutesOptions): v
         if (valid && needsRehash(user.password)) await setPassword(db, user.id, password);
       }
       if (user === null || !valid || !user.is_active) {
-        await throttle.recordFailure(keys);
         await events.record(request, { action: 'login_failed', username, userId: user?.id ?? null });
         throw errors.nonField(UNABLE_TO_LOG_IN);
       }
-      await throttle.clear(keys[0]!);
+      await reservation.succeeded();
       if (perDevice) {
         const name = fields.device || request.headers['user-agent'] || 'Unnamed device';
         const { key, expires } = await createDeviceToken(db, user.id, name, tokenTtlSeconds);
