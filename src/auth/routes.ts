@@ -17,7 +17,7 @@ import {
   DEVICE_NAME_MAX_LENGTH,
   listDeviceTokens,
 } from './device-tokens.js';
-import { needsRehash, spendPasswordCheckTime, verifyPassword } from './passwords.js';
+import { loginPasswordChecker, needsRehash } from './passwords.js';
 import { allowAny } from './permissions.js';
 import type { AccessPolicy } from './plugin.js';
 import { throttleKeys, type LoginThrottle } from './throttle.js';
@@ -67,6 +67,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
 export function loginRoutes(app: FastifyInstance, options: AuthRoutesOptions): void {
   const { db, sealer, throttle, events, tokenMode, tokenTtlSeconds } = options;
   const perDevice = tokenMode === 'per-device';
+  const passwords = loginPasswordChecker(db);
 
   registerView(app, {
     url: '/api/token-auth/',
@@ -88,15 +89,12 @@ export function loginRoutes(app: FastifyInstance, options: AuthRoutesOptions): v
         throw errors.throttled(reservation.wait);
       }
       const user = await findUserByUsername(db, username);
-      let valid = false;
-      if (user === null) {
-        await spendPasswordCheckTime(password);
-      } else {
-        valid = await verifyPassword(password, user.password);
-        // Django upgrades a hash on any correct password, before the is_active check.
-        if (valid && needsRehash(user.password)) await setPassword(db, user.id, password);
-      }
-      if (user === null || !valid || !user.is_active) {
+      // An unknown username costs a check too, and every failure as much as the slowest.
+      const check = await passwords.check(password, user?.password ?? null);
+      // Django upgrades a hash on any correct password, before the is_active check.
+      if (user !== null && check.valid && needsRehash(user.password)) await setPassword(db, user.id, password);
+      if (user === null || !check.valid || !user.is_active) {
+        await passwords.failed(check);
         await events.record(request, { action: 'login_failed', username, userId: user?.id ?? null });
         throw errors.nonField(UNABLE_TO_LOG_IN);
       }

@@ -8,7 +8,8 @@ import { memoryLoginThrottle, redisLoginThrottle, type LoginThrottle } from '../
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/database.js';
 
-// Counts the password checks the login view makes (the real ones still run).
+// Counts the password checks the login view makes (the real ones still run): verifyPassword
+// before the login checker existed, the checker's check since.
 const checked = vi.hoisted(() => ({ count: 0 }));
 vi.mock('../../src/auth/passwords.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/auth/passwords.js')>();
@@ -17,6 +18,16 @@ vi.mock('../../src/auth/passwords.js', async (importOriginal) => {
     verifyPassword: async (password: string, encoded: string) => {
       checked.count++;
       return original.verifyPassword(password, encoded);
+    },
+    loginPasswordChecker: (...args: Parameters<typeof original.loginPasswordChecker>) => {
+      const checker = original.loginPasswordChecker(...args);
+      return {
+        ...checker,
+        check: (password: string, encoded: string | null) => {
+          checked.count++;
+          return checker.check(password, encoded);
+        },
+      };
     },
   };
 });
