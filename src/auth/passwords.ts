@@ -11,8 +11,9 @@
 // Wrapped hashes (`tessera hashes upgrade`): Django's "password upgrading without requiring
 // a login" (PBKDF2WrappedSHA1PasswordHasher in docs/topics/auth/passwords.txt) with today's
 // hasher outside. An imported hash's digest becomes the password of a new argon2id hash:
-//   argon2_wrapped$<the old hash without its digest>$argon2id$v=19$m=102400,t=2,p=8$<salt>$<hash>
-// e.g. argon2_wrapped$pbkdf2_sha256$1000000$<salt>$argon2id$…. Verifying runs the old hasher
+//   argon2_wrapped$<the old hash without its digest>$<argon2id salt>$<argon2id hash>
+// e.g. argon2_wrapped$pbkdf2_sha256$1000000$<salt>$<salt>$<hash>, with today's argon2id
+// parameters implied (it must fit Django's 128 characters). Verifying runs the old hasher
 // (with its salt and parameters) and then argon2id on its digest; a correct password is
 // re-hashed to the plain current format. Django itself cannot read this format.
 //
@@ -143,13 +144,17 @@ async function verifyArgon2(password: string, phc: string, run: SlotRunner): Pro
 }
 
 const WRAPPED = 'argon2_wrapped$';
-const OUTER = '$argon2id$';
+// Django's auth_user.password is varchar(128): a wrapped hash names no parameters of its
+// own. `argon2_wrapped` means argon2id v=19 with ARGON2_PARAMETERS as they are today; other
+// parameters would need another name.
+const PASSWORD_MAX_LENGTH = 128;
 
-/** argon2_wrapped$<inner hash without its digest><outer argon2id PHC string>. */
+/** argon2_wrapped$<inner hash without its digest>$<argon2id salt>$<argon2id hash>. */
 function splitWrapped(encoded: string): { inner: string; outer: string } | null {
-  const at = encoded.lastIndexOf(OUTER);
-  if (!encoded.startsWith(WRAPPED) || at <= WRAPPED.length) return null;
-  return { inner: encoded.slice(WRAPPED.length, at), outer: encoded.slice(at) };
+  const hashAt = encoded.lastIndexOf('$');
+  const saltAt = encoded.lastIndexOf('$', hashAt - 1);
+  if (!encoded.startsWith(WRAPPED) || saltAt <= WRAPPED.length) return null;
+  return { inner: encoded.slice(WRAPPED.length, saltAt), outer: `${ARGON2_PREFIX}${encoded.slice(saltAt + 1)}` };
 }
 
 async function verifyWrapped(password: string, encoded: string, run: SlotRunner): Promise<boolean> {
@@ -194,8 +199,8 @@ export function needsRehash(encoded: string): boolean {
 
 /**
  * An imported hash wrapped in today's hasher (the header), or null for one that is current,
- * already wrapped, unusable, or of a format that cannot be wrapped (bcrypt, argon2 with
- * other parameters: they are re-hashed at the user's next login instead).
+ * already wrapped, unusable, of a format that cannot be wrapped (bcrypt, argon2 with other
+ * parameters: they are re-hashed at the user's next login instead), or too long to store.
  */
 export async function wrapHash(encoded: string): Promise<string | null> {
   const cut = encoded.lastIndexOf('$');
@@ -203,7 +208,8 @@ export async function wrapHash(encoded: string): Promise<string | null> {
   if (cut === -1 || digestDeriver(inner) === null) return null;
   const outer = await hashSlots.run(() =>
     argon2Hash(encoded.slice(cut + 1), { algorithm: ARGON2ID, ...ARGON2_PARAMETERS, outputLen: 32 }));
-  return `${WRAPPED}${inner}${outer}`;
+  const wrapped = `${WRAPPED}${inner}$${outer.slice(ARGON2_PREFIX.length)}`;
+  return wrapped.length <= PASSWORD_MAX_LENGTH ? wrapped : null;
 }
 
 /**
@@ -225,7 +231,7 @@ export function hashFormat(encoded: string): string {
       return parts.slice(0, 4).join('$');
     case 'argon2_wrapped': {
       const wrapped = splitWrapped(encoded);
-      return wrapped === null ? '' : `${WRAPPED}${hashFormat(`${wrapped.inner}$`)}${wrapped.outer.split('$').slice(0, 4).join('$')}`;
+      return wrapped === null ? '' : `${WRAPPED}${hashFormat(`${wrapped.inner}$`)}`;
     }
     default:
       return '';
