@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { buildApp } from './app.js';
-import { memoryLoginThrottle, redisLoginThrottle } from './auth/throttle.js';
+import { memoryLoginThrottle, sharedLoginThrottle } from './auth/throttle.js';
 import { isClusterWorker, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { openDatabase, type Db } from './db/connect.js';
@@ -48,12 +48,13 @@ async function start(project: Project): Promise<void> {
     perAddress: config.loginFailuresAllowed * 10,
     windowSeconds: config.loginThrottleWindowSeconds,
   };
-  const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
-  const throttle = redis === null ? memoryLoginThrottle(limits) : redisLoginThrottle(redis, limits);
+  const throttle = config.redisUrl === null
+    ? memoryLoginThrottle(limits)
+    : sharedLoginThrottle(config.redisUrl, limits, { log: logger });
 
   const metrics = config.metrics === null ? undefined : createMetrics(db);
   const readinessChecks: Record<string, ReadinessCheck> = { migrations: () => migrationsApplied(db, project) };
-  if (redis !== null) readinessChecks.redis = () => redis.ping();
+  if (config.redisUrl !== null) readinessChecks.redis = redisCheck(config.redisUrl);
   const app = await buildApp({ config, db, logger, throttle, routers: project.routers, metrics, readinessChecks });
   if (metrics !== undefined) {
     if (isClusterWorker()) shareWithPrimary(metrics.registry);
@@ -88,6 +89,16 @@ function announce(config: Config, port: number, processes: string): void {
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   // Printed plainly (not only as a log line) so a person and a test harness both see it.
   process.stdout.write(`Tessera is serving on http://${shownHost}:${port}/ (database: ${config.database.dialect}, ${processes})\n`);
+}
+
+/** /readyz: Redis answers a PING (a client of its own, failing fast while Redis is away). */
+function redisCheck(url: string): ReadinessCheck {
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 1000, connectTimeout: 1000 });
+  redis.on('error', () => {});
+  return async () => {
+    if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
+    return redis.ping();
+  };
 }
 
 /** /readyz: every migration (Tessera's and the project's) has been applied. */

@@ -22,6 +22,7 @@ import {
   type Prompter,
 } from './commands.js';
 import { importDjangoCommand } from './import-django.js';
+import { registerHashCommands } from './hashes.js';
 import type { Project } from '../project.js';
 import { flushExpiredTokensCommand } from './jwt.js';
 
@@ -180,6 +181,8 @@ export async function runCli(argv: readonly string[], project: Project = {}): Pr
     .option('--dry-run', 'check and count everything, write nothing', false)
     .description("copy a Django + DRF database's users, tokens and products into this empty database; every client keeps its token")
     .action((source: string, options: { productTable?: string; dryRun: boolean }) => withContext((ctx) => importDjangoCommand(ctx, source, options)));
+
+  registerHashCommands(program, withContext);
 
   const audit = program.command('audit').description('the audit log');
   audit
