@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { buildApp } from './app.js';
+import { clusterLoginThrottle, serveLoginThrottleToWorkers } from './auth/cluster-throttle.js';
 import { memoryLoginThrottle, sharedLoginThrottle } from './auth/throttle.js';
 import { isClusterWorker, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
@@ -36,21 +37,23 @@ async function start(project: Project): Promise<void> {
     throw new StartError(`The database does not match the resource declarations; write a migration for:\n  ${problems.join('\n  ')}`);
   }
 
-  if (config.workers > 1 && !isClusterWorker()) {
-    // The primary has migrated; the workers serve.
-    await db.close();
-    await runPrimary(config, logger, (port) => announce(config, port, `${config.workers} workers`));
-    return;
-  }
-
   const limits = {
     perUsername: config.loginFailuresAllowed,
     perAddress: config.loginFailuresAllowed * 10,
     windowSeconds: config.loginThrottleWindowSeconds,
   };
-  const throttle = config.redisUrl === null
-    ? memoryLoginThrottle(limits)
-    : sharedLoginThrottle(config.redisUrl, limits, { log: logger });
+  if (config.workers > 1 && !isClusterWorker()) {
+    // The primary has migrated; the workers serve.
+    await db.close();
+    // Without Redis, the workers share the login throttle through the primary.
+    if (config.redisUrl === null) serveLoginThrottleToWorkers(limits);
+    await runPrimary(config, logger, (port) => announce(config, port, `${config.workers} workers`));
+    return;
+  }
+
+  const throttle = config.redisUrl !== null
+    ? sharedLoginThrottle(config.redisUrl, limits, { log: logger })
+    : isClusterWorker() ? clusterLoginThrottle(limits) : memoryLoginThrottle(limits);
 
   const metrics = config.metrics === null ? undefined : createMetrics(db);
   const readinessChecks: Record<string, ReadinessCheck> = { migrations: () => migrationsApplied(db, project) };

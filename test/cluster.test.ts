@@ -109,4 +109,18 @@ describe.each(DIALECTS)('WORKERS=2 on %s', (dialect) => {
     await exited;
     for (const pid of replaced) expect(() => process.kill(pid, 0)).toThrow();
   }, 180_000);
+
+  it('shares the login throttle between the workers without Redis', async () => {
+    server = await startServer(dialect, { WORKERS: '2', LOGIN_FAILURES_ALLOWED: '5' });
+    await tokenFor(server, 'guessed');
+    // A new connection each (round robin hands them to both workers), all at once.
+    const answers = await Promise.all(Array.from({ length: 30 }, () =>
+      fetch(`${server!.baseUrl}/api/token-auth/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', connection: 'close' },
+        body: JSON.stringify({ username: 'guessed', password: 'wrong' }),
+      }).then((response) => response.status)));
+    expect(answers.filter((status) => status === 400)).toHaveLength(5);
+    expect(answers.filter((status) => status === 429)).toHaveLength(25);
+  }, 180_000);
 });
