@@ -8,6 +8,8 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { accountRoutes } from './accounts/routes.js';
+import { createOutbox, fileTransport, smtpTransport, type Transport } from './accounts/outbox.js';
 import { adminRouter, adminRoutes } from './admin/routes.js';
 import { auditAuthEvents } from './audit/audit-log.js';
 import { accessPlugin, type AccessPolicy } from './auth/plugin.js';
@@ -63,6 +65,8 @@ export interface AppOptions {
   readonly logSummaryIntervalMs?: number;
   /** The project's own resources (generics/routers.ts), served beside Tessera's products. */
   readonly routers?: readonly Router[];
+  /** How the accounts' e-mails leave (tests); by default SMTP (EMAIL_URL) or .eml files (EMAIL_OUTBOX). */
+  readonly mailTransport?: Transport;
 }
 
 /** Tessera's own API: the tutorial's products on a DefaultRouter at /api/. */
@@ -123,6 +127,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes, {
     db: db.kysely, sealer, throttle, access: defaultAccess, events,
     tokenMode: config.tokenMode, tokenTtlSeconds: config.tokenTtlSeconds,
+  });
+  const outbox = createOutbox({
+    db: db.kysely,
+    logger,
+    transport: options.mailTransport ?? (config.accounts.emailUrl === null ? fileTransport(config.accounts.outbox) : smtpTransport(config.accounts.emailUrl)),
+  });
+  app.addHook('onReady', async () => outbox.kick()); // what an earlier process left
+  app.addHook('onClose', () => outbox.close());
+  await app.register(accountRoutes, {
+    db: db.kysely, config: config.accounts, secretKey: config.secretKey, sealer, outbox, events, access: defaultAccess,
+    loginThrottle: throttle, tokenMode: config.tokenMode, tokenTtlSeconds: config.tokenTtlSeconds,
+    logLink: (to, link) => logger.info({ to, link }, `e-mail to ${to} written to ${config.accounts.outbox}: ${link}`),
   });
   const routers = [tesseraRouter(), ...(options.routers ?? [])];
   registerRouters(app, routers, { db, defaultAccess });

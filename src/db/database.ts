@@ -67,12 +67,25 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+/** A message waiting in the e-mail outbox (accounts/outbox.ts). */
+export interface EmailOutboxTable {
+  id: Generated<number>;
+  created: string;
+  recipient: string;
+  subject: string;
+  message: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt: string | null;
+  last_error: string | null;
+}
+
 export interface Database {
   auth_user: UserTable;
   tessera_token: TokenTable;
   product: ProductTable;
   tessera_audit_log: AuditLogTable;
   tessera_device_token: DeviceTokenTable;
+  tessera_email_outbox: EmailOutboxTable;
 }
 
 export type UserRow = Selectable<UserTable>;

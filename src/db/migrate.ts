@@ -6,6 +6,7 @@ import * as m0001 from './migrations/0001_create_users_tokens_products.js';
 import * as m0002 from './migrations/0002_audit_log.js';
 import * as m0003 from './migrations/0003_token_lookup_index.js';
 import * as m0004 from './migrations/0004_device_tokens.js';
+import * as m0005 from './migrations/0005_email_outbox.js';
 import type { Database } from './database.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_audit_log': m0002,
   '0003_token_lookup_index': m0003,
   '0004_device_tokens': m0004,
+  '0005_email_outbox': m0005,
 };
 
 /** Tessera's migrations and a project's, which may not reuse a name. */
