@@ -48,21 +48,58 @@ export function encodeUid(id: number): string {
   return Buffer.from(String(id), 'utf8').toString('base64url');
 }
 
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Python's binascii.a2b_base64 without strict mode (what base64.b64decode does): characters
+ * outside the alphabet are skipped, a complete pad ends the input, and a final group of one
+ * character ("cannot be 1 more than a multiple of 4") or of two or three without their pad
+ * ("Incorrect padding") is an error (null).
+ */
+function pythonBase64Decode(bytes: Uint8Array): Uint8Array | null {
+  const out: number[] = [];
+  let quad = 0;
+  let pads = 0;
+  let left = 0;
+  for (const byte of bytes) {
+    if (byte === 0x3d) {
+      if (quad >= 2 && quad + ++pads >= 4) return Uint8Array.from(out);
+      continue;
+    }
+    const value = byte < 0x80 ? BASE64_ALPHABET.indexOf(String.fromCharCode(byte)) : -1;
+    if (value < 0) continue;
+    pads = 0;
+    if (quad === 0) left = value;
+    else if (quad === 1) {
+      out.push(((left << 2) | (value >> 4)) & 0xff);
+      left = value & 0x0f;
+    } else if (quad === 2) {
+      out.push(((left << 4) | (value >> 2)) & 0xff);
+      left = value & 0x03;
+    } else out.push(((left << 6) | value) & 0xff);
+    quad = (quad + 1) & 3;
+  }
+  return quad === 0 ? Uint8Array.from(out) : null;
+}
+
 /**
  * djoser's decode_uid followed by User.objects.get(pk=...)'s int(): the id, or null where
  * Django raises ValueError (bad base64, bytes that are not UTF-8, text that is not an int).
+ * The uid is the request's raw text: djoser reads initial_data, untrimmed.
  */
 export function decodeUid(uid: string): number | null {
-  // urlsafe_base64_decode pads with len % 4 '=' signs; b64decode (not strict) then skips
-  // every character outside the alphabet, and refuses a final group of one character.
-  const padded = uid + '='.repeat(uid.length % 4);
-  const standard = padded.replace(/-/g, '+').replace(/_/g, '/');
-  const firstPad = standard.indexOf('=');
-  const data = (firstPad === -1 ? standard : standard.slice(0, firstPad)).replace(/[^A-Za-z0-9+/]/g, '');
-  if (data.length % 4 === 1) return null;
+  // urlsafe_base64_decode: UTF-8 bytes, padded with len % 4 '=', '-_' read as '+/'.
+  const encoded = Buffer.from(uid, 'utf8');
+  const padded = Buffer.concat([encoded, Buffer.alloc(encoded.length % 4, 0x3d)]);
+  for (let index = 0; index < padded.length; index++) {
+    if (padded[index] === 0x2d) padded[index] = 0x2b;
+    else if (padded[index] === 0x5f) padded[index] = 0x2f;
+  }
+  const bytes = pythonBase64Decode(padded);
+  if (bytes === null) return null;
   let text: string;
   try {
-    text = decodeUtf8Strictly(Buffer.from(data, 'base64'));
+    text = decodeUtf8Strictly(bytes);
   } catch {
     return null;
   }

@@ -90,6 +90,22 @@ export interface AccountData {
   readonly username: string;
 }
 
+// OPTIONS: every action of djoser's UserViewSet describes UserSerializer (the metadata
+// action gets the viewset's default serializer), as the reference answers.
+const USER_FIELDS_METADATA = {
+  email: { type: 'email', required: false, read_only: false, label: 'Email address', max_length: EMAIL_MAX_LENGTH },
+  id: { type: 'integer', required: false, read_only: true, label: 'ID' },
+  username: {
+    type: 'string', required: false, read_only: true, label: 'Username',
+    help_text: 'Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.',
+  },
+};
+const LOGIN_FIELDS_METADATA = {
+  password: { type: 'string', required: false, read_only: false, label: 'Password' },
+  username: { type: 'string', required: false, read_only: false, label: 'Username' },
+};
+const userFieldsMetadata = async (): Promise<Record<string, unknown>> => USER_FIELDS_METADATA;
+
 function accountData(user: User): AccountData {
   return { email: user.email, id: user.id, username: user.username };
 }
@@ -144,6 +160,12 @@ async function validateFields<F extends Fields>(
   return parsed as Parsed<F>;
 }
 
+/** A field as the client sent it, when it is text. */
+function rawText(data: RequestData, name: string): string | null {
+  const value = data.kind === 'form' ? data.value.get(name) : (data.value as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : null;
+}
+
 function hasUsablePassword(user: User): boolean {
   return !user.password.startsWith('!') && user.password !== '';
 }
@@ -161,8 +183,13 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     windowSeconds: config.throttleWindowSeconds,
   });
   const authenticated = options.access;
-  // AllowAny, but DRF still authenticates: a bad token header is a 401 here too.
-  const open: AccessPolicy = { authentication: authenticated.authentication, permission: allowAny };
+  // A UserViewSet action that is AllowAny for its POST: DRF still authenticates (a bad
+  // token header is a 401), and any other method is no action, so the viewset's default
+  // CurrentUserOrAdmin asks for credentials before the 405.
+  const open: AccessPolicy = {
+    authentication: authenticated.authentication,
+    permission: { hasPermission: (context) => context.method === 'POST' || context.user !== null },
+  };
   const perDevice = options.tokenMode === 'per-device';
 
   function site(request: FastifyRequest): MailSite {
@@ -201,12 +228,18 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     if (wait > 0) throw errors.throttled(wait);
   }
 
-  /** UidAndTokenSerializer.validate: the user the uid names, whose token this is. */
-  async function linkUser(fields: { uid?: string; token?: string }): Promise<User> {
-    const id = decodeUid(fields.uid!);
+  /**
+   * UidAndTokenSerializer.validate: the user the uid names, whose token this is. djoser
+   * reads both from initial_data, as sent (untrimmed); a value that is not text, which
+   * makes djoser fail with a 500, is invalid here.
+   */
+  async function linkUser(data: RequestData): Promise<User> {
+    const uid = rawText(data, 'uid');
+    const id = uid === null ? null : decodeUid(uid);
     const user = id === null ? null : await findUserById(db, id);
     if (user === null) throw errors.validation({ uid: [INVALID_UID] });
-    if (!tokens.check(user, fields.token!)) throw errors.validation({ token: [INVALID_TOKEN] });
+    const token = rawText(data, 'token');
+    if (token === null || !tokens.check(user, token)) throw errors.validation({ token: [INVALID_TOKEN] });
     return user;
   }
 
@@ -272,6 +305,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
       url,
       name,
       access: open,
+      actions: userFieldsMetadata,
       async post(request, view) {
         const fields = validateData(emailFields, await view.data(), { partial: false });
         throttled(request, fields.email!);
@@ -291,6 +325,8 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
       url,
       name,
       access: authenticated,
+      // determine_actions: PUT only when get_object() succeeds for this caller.
+      actions: async (request) => find(request).then(() => USER_FIELDS_METADATA, () => null),
       async get(request) {
         return { status: 200, data: accountData(await find(request)) };
       },
@@ -319,7 +355,8 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
   registerView(app, {
     url: '/auth/users/',
     name: 'User List',
-    access: { authentication: authenticated.authentication, permission: { hasPermission: (context) => context.method === 'POST' || context.user !== null } },
+    access: open,
+    actions: userFieldsMetadata,
     async get(request) {
       const caller = request.user!;
       let query = db.selectFrom('auth_user').selectAll().orderBy('id');
@@ -362,9 +399,11 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     url: '/auth/users/activation/',
     name: 'Activation',
     access: open,
+    actions: userFieldsMetadata,
     async post(request, view) {
-      const fields = validateData(uidAndTokenFields, await view.data(), { partial: false });
-      const user = await linkUser(fields);
+      const data = await view.data();
+      validateData(uidAndTokenFields, data, { partial: false });
+      const user = await linkUser(data);
       if (user.is_active) throw errors.permissionDenied(STALE_TOKEN);
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('auth_user').set({ is_active: true }).where('id', '=', user.id).execute();
@@ -381,6 +420,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     url: '/auth/users/set_password/',
     name: 'Set password',
     access: authenticated,
+    actions: userFieldsMetadata,
     async post(request, view) {
       const user = await me(request);
       const fields = await validateFields(setPasswordFields, await view.data(), { current_password: currentPassword(user) });
@@ -403,14 +443,16 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     url: '/auth/users/reset_password_confirm/',
     name: 'Reset password confirm',
     access: open,
+    actions: userFieldsMetadata,
     async post(request, view) {
-      const fields = validateData(resetConfirmFields, await view.data(), { partial: false });
+      const data = await view.data();
+      const fields = validateData(resetConfirmFields, data, { partial: false });
       // PasswordSerializer.validate runs first, against request.user: the anonymous user
       // (no attributes) unless the request is authenticated.
       const caller = request.user === null ? null : await findUserById(db, request.user.id);
       const passwordProblems = validatePassword(fields.new_password!, caller === null ? {} : passwordUser(caller));
       if (passwordProblems.length > 0) throw errors.validation({ new_password: passwordProblems });
-      const user = await linkUser(fields);
+      const user = await linkUser(data);
       const passwordHash = await hashPassword(fields.new_password!);
       await db.transaction().execute(async (trx) => {
         await setPasswordHash(trx, user.id, passwordHash);
@@ -425,6 +467,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     url: '/auth/users/set_username/',
     name: 'Set username',
     access: authenticated,
+    actions: userFieldsMetadata,
     async post(request, view) {
       const user = await me(request);
       // The serializer has no instance, so UniqueValidator counts the caller's own name too.
@@ -450,6 +493,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
     description: 'Use this endpoint to obtain user authentication token.',
     // As /api/token-auth/: no authentication, so a stale Authorization header cannot block a login.
     access: { authentication: [], permission: allowAny },
+    actions: async () => LOGIN_FIELDS_METADATA,
     async post(request, view) {
       const fields = validateData(loginFields, await view.data(), { partial: false }) as Parsed<typeof loginFields>;
       const username = fields.username;
