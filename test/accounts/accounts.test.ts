@@ -257,6 +257,19 @@ describe.each(DIALECTS)('accounts at /auth/ on %s', (dialect) => {
     expect((await post('/auth/users/reset_password/', { email: 'y@example.com' })).statusCode).toBe(204);
   });
 
+  it('per-device tokens: each djoser login is a new device token, and logout ends only that one', async () => {
+    outbox = mkdtempSync(join(tmpdir(), 'tessera-outbox-'));
+    t = await createTestApp(dialect, { config: { tokenMode: 'per-device', accounts: { ...testConfig().accounts, outbox } } });
+    await t.createUser('pat');
+    const login = () => post('/auth/token/login/', { username: 'pat', password: 'test-password-123' });
+    const first = (await login()).json() as { auth_token: string };
+    const second = (await login()).json() as { auth_token: string };
+    expect(first.auth_token).not.toBe(second.auth_token);
+    expect((await post('/auth/token/logout/', undefined, first.auth_token)).statusCode).toBe(204);
+    expect((await t.inject({ method: 'GET', url: '/auth/users/me/', headers: { authorization: `Token ${first.auth_token}` } })).statusCode).toBe(401);
+    expect((await t.inject({ method: 'GET', url: '/auth/users/me/', headers: { authorization: `Token ${second.auth_token}` } })).statusCode).toBe(200);
+  });
+
   it('REGISTRATION=false: POST /auth/users/ is 404, the rest stays', async () => {
     await start({ registration: false });
     const response = await post('/auth/users/', { username: 'zed', password: GOOD_PASSWORD });
