@@ -39,7 +39,9 @@ for (const server of servers) {
   const loginInactive = await raw(server.base, 'POST', '/api/token-auth/', [['Content-Type', 'application/json']], JSON.stringify({ username: staff, password }));
   const staffToken = JSON.parse(loginInactive.text).token;
   const created = await raw(server.base, 'POST', '/api/products/', [['Content-Type', 'application/json'], ['Authorization', `Token ${token}`]], JSON.stringify({ name: 'Cmp', price: '1.00' }));
-  state[server.name] = { token, staffToken, pid: JSON.parse(created.text).id };
+  const me = async (key) => JSON.parse((await raw(server.base, 'GET', '/auth/users/me/', [['Authorization', `Token ${key}`]])).text).id;
+  const id = await me(token);
+  state[server.name] = { token, staffToken, pid: JSON.parse(created.text).id, id, sid: await me(staffToken), uid: Buffer.from(String(id)).toString('base64url') };
 }
 
 const J = [['Content-Type', 'application/json']];
@@ -148,6 +150,86 @@ const cases = [
   ['json vendor type', 'POST', '/api/products/', [['Authorization', 'Token {TOKEN}'], ['Content-Type', 'application/vnd.api+json']], '{}'],
   ['json wildcard type', 'POST', '/api/products/', [['Authorization', 'Token {TOKEN}'], ['Content-Type', 'application/*']], '{"name":"w","price":"1"}'],
   ['multipart no boundary', 'POST', '/api/products/', [['Authorization', 'Token {TOKEN}'], ['Content-Type', 'multipart/form-data']], 'x'],
+  // djoser at /auth/ (both servers get the same random names; ids are per server).
+  ['auth root', 'GET', '/auth/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['auth root no token', 'GET', '/auth/', [], undefined],
+  ['auth root OPTIONS', 'OPTIONS', '/auth/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['users list', 'GET', '/auth/users/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['users list no token', 'GET', '/auth/users/', [], undefined],
+  ['users list bad token', 'GET', '/auth/users/', [['Authorization', 'Token 0000000000000000000000000000000000000000']], undefined],
+  ['users OPTIONS', 'OPTIONS', '/auth/users/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['users DELETE', 'DELETE', '/auth/users/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['sign-up empty', 'POST', '/auth/users/', J, '{}'],
+  ['sign-up list body', 'POST', '/auth/users/', J, '[1]'],
+  ['sign-up bad values', 'POST', '/auth/users/', J, JSON.stringify({ username: 'a b'.repeat(60), password: '', email: 'nope' })],
+  ['sign-up null values', 'POST', '/auth/users/', J, '{"username": null, "password": null, "email": null}'],
+  ['sign-up numbers', 'POST', '/auth/users/', J, '{"username": 12, "password": 12345678, "email": 5}'],
+  ['sign-up taken', 'POST', '/auth/users/', J, JSON.stringify({ username: user, password: 'x' })],
+  ['sign-up common numeric', 'POST', '/auth/users/', J, JSON.stringify({ username: `${user}x`, password: '12345678' })],
+  ['sign-up similar', 'POST', '/auth/users/', J, JSON.stringify({ username: `${user}y`, password: `${user}y1`, email: `${user}@example.com` })],
+  ['sign-up similar email', 'POST', '/auth/users/', J, JSON.stringify({ username: 'someone', password: 'cmpexamplecom', email: 'cmp@example.com' })],
+  ['sign-up ok', 'POST', '/auth/users/', J, JSON.stringify({ username: `${user}_new`, password: 'Sturdy-Pass-42', email: `${user}_new@example.com` })],
+  ['sign-up ok no email', 'POST', '/auth/users/', J, JSON.stringify({ username: `${user}_ne`, password: 'Sturdy-Pass-42' })],
+  ['sign-up form', 'POST', '/auth/users/', [['Content-Type', 'application/x-www-form-urlencoded']], `username=${user}_f&password=Sturdy-Pass-42&email=`],
+  ['sign-up spaces', 'POST', '/auth/users/', J, JSON.stringify({ username: ` ${user}_sp `, password: '  Sturdy-Pass-42  ', email: ` ${user}_sp@example.com ` })],
+  ['sign-up bad token', 'POST', '/auth/users/', [...J, ['Authorization', 'Token 0000000000000000000000000000000000000000']], '{}'],
+  ['me', 'GET', '/auth/users/me/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['me HEAD', 'HEAD', '/auth/users/me/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['me no token', 'GET', '/auth/users/me/', [], undefined],
+  ['me OPTIONS', 'OPTIONS', '/auth/users/me/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['me PATCH bad email', 'PATCH', '/auth/users/me/', [['Authorization', 'Token {TOKEN}'], ...J], '{"email": "x"}'],
+  ['me PUT username ignored', 'PUT', '/auth/users/me/', [['Authorization', 'Token {TOKEN}'], ...J], '{"username": "zzz", "id": 5}'],
+  ['me DELETE no password', 'DELETE', '/auth/users/me/', [['Authorization', 'Token {TOKEN}'], ...J], '{}'],
+  ['me DELETE wrong password', 'DELETE', '/auth/users/me/', [['Authorization', 'Token {TOKEN}'], ...J], '{"current_password": "wrong"}'],
+  ['me POST', 'POST', '/auth/users/me/', [['Authorization', 'Token {TOKEN}'], ...J], '{}'],
+  ['user self', 'GET', '/auth/users/{ID}/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['user other', 'GET', '/auth/users/{SID}/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['user other PATCH', 'PATCH', '/auth/users/{SID}/', [['Authorization', 'Token {TOKEN}'], ...J], '{}'],
+  ['user other DELETE', 'DELETE', '/auth/users/{SID}/', [['Authorization', 'Token {TOKEN}'], ...J], '{}'],
+  ['user missing', 'GET', '/auth/users/999999/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['user abc', 'GET', '/auth/users/abc/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['user by staff', 'GET', '/auth/users/{ID}/', [['Authorization', 'Token {STAFF}']], undefined],
+  ['user no token', 'GET', '/auth/users/{ID}/', [], undefined],
+  ['activation GET', 'GET', '/auth/users/activation/', [], undefined],
+  ['activation empty', 'POST', '/auth/users/activation/', J, '{}'],
+  ['activation blank', 'POST', '/auth/users/activation/', J, '{"uid": " ", "token": ""}'],
+  ['activation bad uid', 'POST', '/auth/users/activation/', J, '{"uid": "!!", "token": "x"}'],
+  ['activation non-utf8 uid', 'POST', '/auth/users/activation/', J, '{"uid": "_w", "token": "x"}'],
+  ['activation missing user', 'POST', '/auth/users/activation/', J, '{"uid": "OTk5OTk5", "token": "x"}'],
+  ['activation bad token', 'POST', '/auth/users/activation/', J, '{"uid": "{UID}", "token": "dixmdk-495b3c063967c06e1f4d2131f6ab6d8c"}'],
+  ['activation spaced uid', 'POST', '/auth/users/activation/', J, '{"uid": " {UID} ", "token": "x-y"}'],
+  ['activation numbers', 'POST', '/auth/users/activation/', J, '{"uid": 1, "token": 2}'],
+  ['activation OPTIONS', 'OPTIONS', '/auth/users/activation/', [], undefined],
+  ['resend empty', 'POST', '/auth/users/resend_activation/', J, '{}'],
+  ['resend bad email', 'POST', '/auth/users/resend_activation/', J, '{"email": "x"}'],
+  ['resend unknown', 'POST', '/auth/users/resend_activation/', J, '{"email": "nobody-here@example.com"}'],
+  ['resend blank', 'POST', '/auth/users/resend_activation/', J, '{"email": ""}'],
+  ['set_password no token', 'POST', '/auth/users/set_password/', J, '{}'],
+  ['set_password empty', 'POST', '/auth/users/set_password/', [['Authorization', 'Token {TOKEN}'], ...J], '{}'],
+  ['set_password wrong current', 'POST', '/auth/users/set_password/', [['Authorization', 'Token {TOKEN}'], ...J], '{"new_password": "1", "current_password": "wrong"}'],
+  ['set_password weak', 'POST', '/auth/users/set_password/', [['Authorization', 'Token {TOKEN}'], ...J], JSON.stringify({ new_password: user, current_password: password })],
+  ['set_password missing new, wrong current', 'POST', '/auth/users/set_password/', [['Authorization', 'Token {TOKEN}'], ...J], '{"current_password": "wrong"}'],
+  ['reset empty', 'POST', '/auth/users/reset_password/', J, '{}'],
+  ['reset bad', 'POST', '/auth/users/reset_password/', J, '{"email": "bad"}'],
+  ['reset unknown', 'POST', '/auth/users/reset_password/', J, '{"email": "nobody-here@example.com"}'],
+  ['reset confirm empty', 'POST', '/auth/users/reset_password_confirm/', J, '{}'],
+  ['reset confirm weak first', 'POST', '/auth/users/reset_password_confirm/', J, '{"uid": "xx", "token": "t", "new_password": "123"}'],
+  ['reset confirm bad uid', 'POST', '/auth/users/reset_password_confirm/', J, '{"uid": "xx", "token": "t", "new_password": "Sturdy-Pass-42"}'],
+  ['reset confirm bad token', 'POST', '/auth/users/reset_password_confirm/', J, '{"uid": "{UID}", "token": "t", "new_password": "Sturdy-Pass-42"}'],
+  ['set_username empty', 'POST', '/auth/users/set_username/', [['Authorization', 'Token {TOKEN}'], ...J], '{}'],
+  ['set_username own name', 'POST', '/auth/users/set_username/', [['Authorization', 'Token {TOKEN}'], ...J], JSON.stringify({ new_username: user, current_password: password })],
+  ['set_username bad and wrong', 'POST', '/auth/users/set_username/', [['Authorization', 'Token {TOKEN}'], ...J], JSON.stringify({ new_username: 'a b', current_password: 'wrong' })],
+  ['token login GET', 'GET', '/auth/token/login/', [], undefined],
+  ['token login empty', 'POST', '/auth/token/login/', J, '{}'],
+  ['token login blank', 'POST', '/auth/token/login/', J, '{"username": "", "password": ""}'],
+  ['token login wrong', 'POST', '/auth/token/login/', J, JSON.stringify({ username: user, password: 'wrong' })],
+  ['token login inactive', 'POST', '/auth/token/login/', J, JSON.stringify({ username: inactive, password })],
+  ['token login ok', 'POST', '/auth/token/login/', J, JSON.stringify({ username: user, password })],
+  ['token login form', 'POST', '/auth/token/login/', [['Content-Type', 'application/x-www-form-urlencoded']], `username=${user}&password=${password}`],
+  ['token login OPTIONS', 'OPTIONS', '/auth/token/login/', [], undefined],
+  ['token logout no token', 'POST', '/auth/token/logout/', [], undefined],
+  ['token logout GET', 'GET', '/auth/token/logout/', [['Authorization', 'Token {TOKEN}']], undefined],
+  ['token login no slash', 'POST', '/auth/token/login', J, '{}'],
   ['logout bad body', 'POST', '/api/logout/', [['Authorization', 'Token {STAFF}'], ...J], '{bad'],
   ['after logout', 'GET', '/api/products/', [['Authorization', 'Token {STAFF}']], undefined],
   ['cors preflight', 'OPTIONS', '/api/products/', [['Origin', 'http://localhost:5173'], ['Access-Control-Request-Method', 'POST'], ['Access-Control-Request-Headers', 'authorization']], undefined],
@@ -166,7 +248,7 @@ for (const [label, method, path, headers, body] of cases) {
   const results = [];
   for (const server of servers) {
     const s = state[server.name];
-    const fill = (v) => (typeof v === 'string' ? v.replaceAll('{TOKEN}', s.token).replaceAll('{STAFF}', s.staffToken).replaceAll('{PID}', s.pid) : v);
+    const fill = (v) => (typeof v === 'string' ? v.replaceAll('{TOKEN}', s.token).replaceAll('{STAFF}', s.staffToken).replaceAll('{PID}', s.pid).replaceAll('{SID}', s.sid).replaceAll('{UID}', s.uid).replaceAll('{ID}', s.id) : v);
     results.push(await raw(server.base, method, fill(path), headers.map(([k, v]) => [k, fill(v)]), fill(body)));
   }
   const [a, b] = results;

@@ -8,6 +8,8 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { accountRoutes } from './accounts/routes.js';
+import { createOutbox, fileTransport, smtpTransport, type Transport } from './accounts/outbox.js';
 import { adminRouter, adminRoutes } from './admin/routes.js';
 import { auditAuthEvents } from './audit/audit-log.js';
 import { accessPlugin, type AccessPolicy } from './auth/plugin.js';
@@ -72,6 +74,8 @@ export interface AppOptions {
   readonly metrics?: Metrics;
   /** What /readyz checks besides the database (migrations, Redis). */
   readonly readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
+  /** How the accounts' e-mails leave (tests); by default SMTP (EMAIL_URL) or .eml files (EMAIL_OUTBOX). */
+  readonly mailTransport?: Transport;
 }
 
 /** Tessera's own API: the tutorial's products on a DefaultRouter at /api/. */
@@ -142,6 +146,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (config.jwt !== null && codec !== null) {
     await app.register(jwtRoutes, { db: db.kysely, settings: config.jwt, codec, throttle, events });
   }
+  const outbox = createOutbox({
+    db: db.kysely,
+    logger,
+    transport: options.mailTransport ?? (config.accounts.emailUrl === null ? fileTransport(config.accounts.outbox) : smtpTransport(config.accounts.emailUrl)),
+  });
+  app.addHook('onReady', async () => outbox.kick()); // what an earlier process left
+  app.addHook('onClose', () => outbox.close());
+  await app.register(accountRoutes, {
+    db: db.kysely, config: config.accounts, secretKey: config.secretKey, sealer, outbox, events, access: defaultAccess,
+    loginThrottle: throttle, tokenMode: config.tokenMode, tokenTtlSeconds: config.tokenTtlSeconds,
+    logLink: (to, link) => logger.info({ to, link }, `e-mail to ${to} written to ${config.accounts.outbox}: ${link}`),
+  });
   const routers = [tesseraRouter(), ...(options.routers ?? [])];
   registerRouters(app, routers, { db, defaultAccess });
   await app.register(adminRoutes, { db, sealer, defaultAccess });

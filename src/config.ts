@@ -44,6 +44,8 @@ export interface Config {
   readonly workers: number;
   /** Prometheus metrics on their own port (METRICS_PORT); null: off. */
   readonly metrics: { readonly host: string; readonly port: number } | null;
+  /** djoser's accounts at /auth/ (accounts/routes.ts). */
+  readonly accounts: AccountsConfig;
 }
 
 /** SimpleJWT's settings that Tessera honours, with SimpleJWT's defaults. */
@@ -54,6 +56,59 @@ export interface JwtSettings {
   readonly refreshLifetimeSeconds: number;
   readonly rotateRefreshTokens: boolean;
   readonly blacklistAfterRotation: boolean;
+}
+
+export interface AccountsConfig {
+  /** POST /auth/users/ signs people up (REGISTRATION); false: 404, only an admin makes accounts. */
+  readonly registration: boolean;
+  /** smtp:// or smtps:// (EMAIL_URL); null: every message is an .eml file in `outbox`. */
+  readonly emailUrl: string | null;
+  /** The folder of .eml files when there is no EMAIL_URL (EMAIL_OUTBOX). */
+  readonly outbox: string;
+  /** Django's DEFAULT_FROM_EMAIL (EMAIL_FROM). */
+  readonly from: string;
+  /** djoser's SITE_NAME, in subjects and texts. */
+  readonly siteName: string;
+  /** The client's host[:port] for links (djoser's DOMAIN); null: the request's own host. */
+  readonly domain: string | null;
+  /** Django's PASSWORD_RESET_TIMEOUT, seconds. */
+  readonly passwordResetTimeoutSeconds: number;
+  /** Sign-ups, resends and reset requests per e-mail address per window (×10 per client address). */
+  readonly requestsAllowed: number;
+  readonly throttleWindowSeconds: number;
+}
+
+function parseEmailUrl(raw: string | undefined): string | null {
+  const value = raw?.trim() ?? '';
+  if (value === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('EMAIL_URL', `must be smtp://user:pass@host:port or smtps://…, got "${raw}"`);
+  }
+  if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
+    throw new ConfigError('EMAIL_URL', `must be smtp://user:pass@host:port or smtps://…, got "${url.protocol}//${url.host}"`);
+  }
+  return value;
+}
+
+function parseAccounts(env: Env, cwd: string): AccountsConfig {
+  const domain = env.SITE_DOMAIN?.trim() || null;
+  if (domain !== null && !/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(domain)) {
+    throw new ConfigError('SITE_DOMAIN', `must be a host[:port] such as example.com or localhost:5173, got "${domain}"`);
+  }
+  return {
+    registration: parseBoolean('REGISTRATION', env.REGISTRATION, true),
+    emailUrl: parseEmailUrl(env.EMAIL_URL),
+    outbox: resolve(cwd, env.EMAIL_OUTBOX?.trim() || 'data/outbox'),
+    from: env.EMAIL_FROM?.trim() || 'webmaster@localhost',
+    siteName: env.SITE_NAME?.trim() || 'Tessera',
+    domain,
+    passwordResetTimeoutSeconds: parseInteger('PASSWORD_RESET_TIMEOUT', env.PASSWORD_RESET_TIMEOUT, 259_200, 1, 315_360_000),
+    requestsAllowed: parseInteger('ACCOUNT_REQUESTS_ALLOWED', env.ACCOUNT_REQUESTS_ALLOWED, 5, 0, 1_000_000),
+    throttleWindowSeconds: parseInteger('ACCOUNT_THROTTLE_WINDOW', env.ACCOUNT_THROTTLE_WINDOW, 3600, 1, 86_400),
+  };
 }
 
 export const TOKEN_MODES = ['single', 'per-device'] as const;
@@ -254,5 +309,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jwt: parseJwtSettings(env, secretKey),
     workers: parseWorkers(env.WORKERS),
     metrics: parseMetrics(env, port),
+    accounts: parseAccounts(env, cwd),
   };
 }

@@ -102,3 +102,31 @@ export async function setUserFlags(db: Kysely<Database>, userId: number, flags: 
   if (Object.keys(flags).length === 0) return;
   await db.updateTable('auth_user').set(flags).where('id', '=', userId).execute();
 }
+
+/**
+ * Every message a ModelSerializer's username field gives a non-blank name, in DRF's order:
+ * Django's UnicodeUsernameValidator, the 150-character limit, then UniqueValidator (which
+ * ignores the user `exceptId`, the instance being updated).
+ */
+export async function usernameMessages(db: Kysely<Database>, username: string, exceptId: number | null): Promise<string[]> {
+  const messages: string[] = [];
+  if (!USERNAME_PATTERN.test(username)) {
+    messages.push('Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.');
+  }
+  if ([...username].length > USERNAME_MAX_LENGTH) messages.push(`Ensure this field has no more than ${USERNAME_MAX_LENGTH} characters.`);
+  let taken = db.selectFrom('auth_user').select('id').where('username', '=', username);
+  if (exceptId !== null) taken = taken.where('id', '!=', exceptId);
+  if ((await taken.executeTakeFirst()) !== undefined) messages.push('A user with that username already exists.');
+  return messages;
+}
+
+/** Django's update_last_login (the user_logged_in signal): now. */
+export async function touchLastLogin(db: Kysely<Database>, userId: number): Promise<void> {
+  await db.updateTable('auth_user').set({ last_login: nowTimestamp() }).where('id', '=', userId).execute();
+}
+
+/** Users with this e-mail address (Django's exact match) and this active flag. */
+export async function findUsersByEmail(db: Kysely<Database>, email: string, options: { active: boolean }): Promise<User[]> {
+  const rows = await db.selectFrom('auth_user').selectAll().where('email', '=', email).where('is_active', '=', options.active).orderBy('id').execute();
+  return rows.map(toUser);
+}

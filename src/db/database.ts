@@ -84,6 +84,18 @@ export interface BlacklistedTokenTable {
   blacklisted_at: string;
 }
 
+/** A message waiting in the e-mail outbox (accounts/outbox.ts). */
+export interface EmailOutboxTable {
+  id: Generated<number>;
+  created: string;
+  recipient: string;
+  subject: string;
+  message: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt: string | null;
+  last_error: string | null;
+}
+
 export interface Database {
   auth_user: UserTable;
   tessera_token: TokenTable;
@@ -92,6 +104,7 @@ export interface Database {
   tessera_device_token: DeviceTokenTable;
   token_blacklist_outstandingtoken: OutstandingTokenTable;
   token_blacklist_blacklistedtoken: BlacklistedTokenTable;
+  tessera_email_outbox: EmailOutboxTable;
 }
 
 export type UserRow = Selectable<UserTable>;

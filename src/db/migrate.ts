@@ -7,6 +7,7 @@ import * as m0002 from './migrations/0002_audit_log.js';
 import * as m0003 from './migrations/0003_token_lookup_index.js';
 import * as m0004 from './migrations/0004_device_tokens.js';
 import * as m0005 from './migrations/0005_token_blacklist.js';
+import * as m0006 from './migrations/0006_email_outbox.js';
 import type { Database } from './database.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_token_lookup_index': m0003,
   '0004_device_tokens': m0004,
   '0005_token_blacklist': m0005,
+  '0006_email_outbox': m0006,
 };
 
 /** Tessera's migrations and a project's, which may not reuse a name. */

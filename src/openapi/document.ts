@@ -5,6 +5,7 @@
 // stays in serializers/fields.ts, because DRF's exact messages are the contract and JSON
 // Schema validators word errors their own way.
 import { Type, type TSchema } from 'typebox';
+import { ACCOUNT_SCHEMAS, ACCOUNT_TAG, accountPaths } from '../accounts/openapi.js';
 import { DEVICE_NAME_MAX_LENGTH } from '../auth/device-tokens.js';
 import { KEY_PREFIX_LENGTH } from '../auth/token-store.js';
 import type { TokenMode } from '../config.js';
@@ -104,7 +105,7 @@ interface OperationSpec {
   responses?: Record<number, unknown>;
 }
 
-function operation(spec: OperationSpec) {
+export function operation(spec: OperationSpec) {
   return {
     operationId: spec.id,
     summary: spec.summary,
@@ -120,7 +121,7 @@ function operation(spec: OperationSpec) {
   };
 }
 
-const idParameter = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'integer' } });
+export const idParameter = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'integer' } });
 const query = (name: string, description: string, schema: unknown = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
 const listParameters = (filters: unknown[] = []) => [
   query('page', 'Page number from 1, or `last`'),
@@ -202,7 +203,7 @@ export function openApiDocument(options: OpenApiOptions) {
       description: "Django REST Framework's token authentication, wire-exact. Send `Authorization: Token <key>`.",
     },
     security: [{ TokenAuthentication: [] }, ...(options.jwt ? [{ JWTAuthentication: [] }] : [])],
-    tags: [{ name: 'auth' }, ...options.routers.flatMap((router) => router.entries.map((entry) => ({ name: entry.prefix }))), { name: 'admin', description: 'Active staff only' }],
+    tags: [{ name: 'auth' }, ...options.routers.flatMap((router) => router.entries.map((entry) => ({ name: entry.prefix }))), { name: 'admin', description: 'Active staff only' }, ACCOUNT_TAG],
     paths: {
       '/api/': { get: operation({ id: 'apiRoot', summary: "DefaultRouter's API root: a link to each resource", tag: 'auth', ok: 200, response: Type.Record(Type.String(), Type.String({ format: 'uri' })) }) },
       '/api/admin/': { get: operation({ id: 'adminRoot', summary: "The admin's root: links, and who is asking", tag: 'admin', ok: 200, response: Type.Record(Type.String(), Type.Unknown()) }) },
@@ -246,6 +247,7 @@ export function openApiDocument(options: OpenApiOptions) {
         delete: operation({ id: 'destroyAdminToken', summary: "Revoke a user's tokens", tag: 'admin', ok: 204 }),
       },
       ...adminResources.paths,
+      ...accountPaths(),
       '/api/admin/audit-log/': {
         get: operation({
           id: 'listAdminAuditEntries', summary: 'The audit log, newest first', tag: 'admin', ok: 200, response: pageOf('AuditEntry'),
@@ -262,7 +264,7 @@ export function openApiDocument(options: OpenApiOptions) {
         TokenAuthentication: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The word `Token`, a space, then the key' },
         ...(options.jwt ? { JWTAuthentication: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from /api/token/' } } : {}),
       },
-      schemas: { Detail, ValidationErrors, Message, AdminUser, AdminToken, AdminRefreshToken, AuditEntry, ...resources.schemas, ...adminResources.schemas },
+      schemas: { Detail, ValidationErrors, Message, AdminUser, AdminToken, AdminRefreshToken, AuditEntry, ...ACCOUNT_SCHEMAS, ...resources.schemas, ...adminResources.schemas },
     },
   };
 }

@@ -6,6 +6,7 @@
 import type { ReactElement } from 'react';
 import type { Session } from './api/token-store.ts';
 import { LoginPage } from './pages/login-page.tsx';
+import { AccountPage, ActivatePage, ForgotPasswordPage, ResetPasswordPage, SignUpPage } from './pages/account-pages.tsx';
 import { ProductsPage } from './pages/products-page.tsx';
 import { AdminProductsPage } from './pages/admin/admin-products-page.tsx';
 import { AuditLogPage } from './pages/admin/audit-log-page.tsx';
@@ -43,6 +44,12 @@ export const LOGIN_PATH = '/login';
 
 export const routes: readonly RouteDefinition[] = [
   { path: LOGIN_PATH, title: 'Sign in', access: 'signed-out', render: () => <LoginPage /> },
+  // The accounts (pages/account-pages.tsx); the e-mailed links land on /activate/ and /password-reset/.
+  { path: '/signup', title: 'Create an account', access: 'signed-out', render: () => <SignUpPage /> },
+  { path: '/activate/:uid/:token', title: 'Activate your account', access: 'public', render: (params) => <ActivatePage uid={params.uid ?? ''} token={params.token ?? ''} /> },
+  { path: '/forgot-password', title: 'Forgot your password?', access: 'signed-out', render: () => <ForgotPasswordPage /> },
+  { path: '/password-reset/:uid/:token', title: 'Choose a new password', access: 'public', render: (params) => <ResetPasswordPage uid={params.uid ?? ''} token={params.token ?? ''} /> },
+  { path: '/account', title: 'Your account', access: 'signed-in', render: () => <AccountPage />, nav: { label: 'Account' } },
   {
     path: '/products',
     title: 'Products',

@@ -16,6 +16,7 @@ import { FormAlert } from '../components/form-alert.tsx';
 import { Notice } from '../components/notice.tsx';
 import { PageHeading } from '../components/page-heading.tsx';
 import { useFocusRequest } from '../lib/use-focus-request.ts';
+import { Link } from '../router/index.ts';
 
 const FIELDS = ['username', 'password'] as const;
 
@@ -121,6 +122,9 @@ export function LoginPage(): ReactElement {
             {pending ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
+        <p className="auth-card__footer">
+          <Link to="/forgot-password">Forgot your password?</Link> · <Link to="/signup">Create an account</Link>
+        </p>
       </main>
     </div>
   );
