@@ -45,17 +45,28 @@ const AUDIT_ORDERING: OrderingSpec = {
 // offset (none means UTC, the server's time zone).
 const ISO_DATE_TIME = /^(\d{4}-\d\d-\d\d)(?:[T ](\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?)(Z|[+-]\d\d:?\d\d)?)?$/;
 
-/** A ?since= / ?until= value as a stored timestamp (UTC, "YYYY-MM-DD HH:MM:SS.ffffff"). */
+/** Python's datetime range (MINYEAR, MAXYEAR): a year outside it is no date to Django. */
+function inDjangoRange(stored: string): boolean {
+  const year = Number(stored.slice(0, 4));
+  return /^\d{4}-/.test(stored) && year >= 1 && year <= 9999;
+}
+
+/**
+ * A ?since= / ?until= value as a stored timestamp (UTC, "YYYY-MM-DD HH:MM:SS.ffffff").
+ * Django's forms refuse year 0 (datetime cannot hold it; PostgreSQL would answer a 500), and
+ * so does Tessera for a moment that an offset moves out of years 1-9999 in UTC
+ * ("0001-01-01T00:00+05:00"), where Django fails converting it to UTC.
+ */
 function timeFilter(request: FastifyRequest, name: string): string | undefined {
   const raw = queryParam(request, name)?.trim();
   if (raw === undefined || raw === '') return undefined;
   const invalid = () => errors.validation({ [name]: ['Enter a valid date/time.'] });
   const match = ISO_DATE_TIME.exec(raw);
-  if (match === null) throw invalid();
+  if (match === null || !inDjangoRange(match[1]!)) throw invalid();
   const [, date = '', time = '00:00', offset] = match;
   const [clock = '', fraction = ''] = time.split('.');
   const stored = storedFromParts(date, clock, fraction, offset);
-  if (stored === null) throw invalid();
+  if (stored === null || !inDjangoRange(stored)) throw invalid();
   return stored;
 }
 

@@ -1,6 +1,9 @@
 // /api/admin/tokens/: staff see who has a token (a key prefix, never the key), make or
 // replace one (the whole key is in that one response, as drf_create_token prints it) and
-// revoke one. A superuser's token is a superuser's power: only a superuser touches it.
+// revoke one. A superuser's token is a superuser's power: only a superuser touches it; and
+// since the new key is handed to whoever asks, only a superuser makes one for another
+// staff member (users.ts, assertMayTakeOver). Each write and its audit entry are one
+// transaction (the token store runs on the handle it is given).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { hasToken, KEY_PREFIX_LENGTH, resetToken } from '../auth/token-store.js';
@@ -16,7 +19,7 @@ import { registerView } from '../http/view.js';
 import { parseObjectId } from '../http/params.js';
 import { pageOfQuery, searchCondition, searchTerms, type OrderingSpec } from './lists.js';
 import type { AdminResourceOptions } from './options.js';
-import { assertMayChange } from './users.js';
+import { assertMayChange, assertMayTakeOver } from './users.js';
 import { revokeAllCredentials, revokedAnything } from '../auth/sessions.js';
 
 export interface AdminToken {
@@ -84,8 +87,8 @@ export async function adminTokenRoutes(app: FastifyInstance, options: AdminToken
     };
   }
 
-  async function findToken(userId: number): Promise<AdminToken | null> {
-    const row = await tokensWithUsers(db).where('tessera_token.user_id', '=', userId).executeTakeFirst();
+  async function findToken(on: Kysely<Database>, userId: number): Promise<AdminToken | null> {
+    const row = await tokensWithUsers(on).where('tessera_token.user_id', '=', userId).executeTakeFirst();
     return row === undefined ? null : toAdminToken(row);
   }
 
@@ -110,11 +113,14 @@ export async function adminTokenRoutes(app: FastifyInstance, options: AdminToken
       const pk = validateData({ user: userPkField }, await view.data(), { partial: false }).user!;
       const user = await findUserById(db, pk);
       if (user === null) throw errors.validation({ user: [`Invalid pk "${pk}" - object does not exist.`] });
-      assertMayChange(request.user!, user);
       const hadToken = await hasToken(db, user.id);
-      const key = await resetToken(db, sealer, user.id);
-      await auditRequestWrite(db, request, hadToken ? 'token_reset' : 'token_created', { type: 'token', id: user.id, repr: user.username });
-      const token = (await findToken(user.id))!;
+      const action = hadToken ? 'token_reset' : 'token_created';
+      await assertMayTakeOver(db, request, user, { action, objectType: 'token', refusal: "Only a superuser can create or reset another staff user's token." });
+      const { key, token } = await db.transaction().execute(async (trx) => {
+        const created = await resetToken(trx, sealer, user.id);
+        await auditRequestWrite(trx, request, action, { type: 'token', id: user.id, repr: user.username });
+        return { key: created, token: (await findToken(trx, user.id))! };
+      });
       return { status: 201, data: { user: token.user, key, key_prefix: key.slice(0, KEY_PREFIX_LENGTH), created: token.created } };
     },
   });
@@ -124,7 +130,7 @@ export async function adminTokenRoutes(app: FastifyInstance, options: AdminToken
     name: 'Token Instance',
     access,
     async get(request) {
-      const token = await findToken(userIdParam(request));
+      const token = await findToken(db, userIdParam(request));
       if (token === null) throw errors.notFound();
       return { status: 200, data: token };
     },
@@ -132,9 +138,11 @@ export async function adminTokenRoutes(app: FastifyInstance, options: AdminToken
       const user = await findUserById(db, userIdParam(request));
       if (user === null) throw errors.notFound();
       assertMayChange(request.user!, user);
-      // The account token and, in per-device mode, every device's token.
-      if (!revokedAnything(await revokeAllCredentials(db, user.id))) throw errors.notFound();
-      await auditRequestWrite(db, request, 'token_revoked', { type: 'token', id: user.id, repr: user.username });
+      await db.transaction().execute(async (trx) => {
+        // The account token, every device's token (per-device mode) and every JWT refresh token.
+        if (!revokedAnything(await revokeAllCredentials(trx, user.id))) throw errors.notFound();
+        await auditRequestWrite(trx, request, 'token_revoked', { type: 'token', id: user.id, repr: user.username });
+      });
       return { status: 204 };
     },
   });

@@ -1,7 +1,9 @@
 // /api/admin/users/: staff manage accounts. Django's rules on top of IsAdminUser: only a
 // superuser touches a superuser (or makes one), and nobody locks themselves out by
-// deleting, deactivating or un-staffing their own account. Every write and its audit
-// entry are one transaction.
+// deleting, deactivating or un-staffing their own account. Beyond Django: only a superuser
+// sets another staff member's password (or gives them a new token, tokens.ts), since that
+// would let one staff user act as another. Every write and its audit entry are one
+// transaction.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { hashPassword } from '../auth/passwords.js';
@@ -9,7 +11,7 @@ import { passwordProblems } from '../auth/password-validation.js';
 import type { AuthUser } from '../auth/schemes.js';
 import { isUniqueViolation } from '../auth/token-store.js';
 import { insertUser, toUser, usernameProblem, USERNAME_MAX_LENGTH, type User } from '../auth/users.js';
-import { auditRequestWrite } from '../audit/audit-log.js';
+import { auditRequestWrite, type AuditAction, type AuditObjectType } from '../audit/audit-log.js';
 import type { Database } from '../db/database.js';
 import { toApiDateTime } from '../db/timestamps.js';
 import { errors } from '../errors.js';
@@ -96,6 +98,34 @@ export const ONLY_SUPERUSER = 'Only a superuser can change a superuser.';
 /** 403 unless the actor may change this user (a superuser only by a superuser). */
 export function assertMayChange(actor: AuthUser, target: { is_superuser: boolean }): void {
   if (target.is_superuser && !actor.isSuperuser) throw errors.permissionDenied(ONLY_SUPERUSER);
+}
+
+/** The account whose credentials a request would take over (a new password or key). */
+export interface CredentialTarget {
+  readonly id: number;
+  readonly username: string;
+  readonly is_staff: boolean;
+  readonly is_superuser: boolean;
+}
+
+/**
+ * 403 unless the actor may take over the target's credentials: whoever sets a user's
+ * password, or is handed their new key, can act as that user. Staff may do it for
+ * themselves and for users who are not staff; for another staff member's account only a
+ * superuser may (Django's admin leaves this to its model permissions, which Tessera does
+ * not have). A refusal is recorded in the audit log as `permission_denied`, with the
+ * action attempted.
+ */
+export async function assertMayTakeOver(
+  db: Kysely<Database>,
+  request: FastifyRequest,
+  target: CredentialTarget,
+  attempt: { readonly action: AuditAction; readonly objectType: AuditObjectType; readonly refusal: string },
+): Promise<void> {
+  const actor = request.user!;
+  if (actor.isSuperuser || (!target.is_superuser && (!target.is_staff || target.id === actor.id))) return;
+  await auditRequestWrite(db, request, 'permission_denied', { type: attempt.objectType, id: target.id, repr: target.username }, { attempted: attempt.action });
+  throw errors.permissionDenied(target.is_superuser ? ONLY_SUPERUSER : attempt.refusal);
 }
 
 /** The model-level checks a ModelSerializer adds: the username's pattern and uniqueness. */
@@ -237,9 +267,8 @@ export async function adminUserRoutes(app: FastifyInstance, options: AdminResour
     name: 'Set Password',
     access,
     async post(request, view) {
-      const actor = request.user!;
       const target = await existing(request);
-      assertMayChange(actor, target);
+      await assertMayTakeOver(db, request, target, { action: 'password_changed', objectType: 'user', refusal: "Only a superuser can set another staff user's password." });
       const { password } = validateData(setPasswordFields, await view.data(), { partial: false });
       const problems = passwordProblems(password!, target.username);
       if (problems.length > 0) throw errors.validation({ password: problems });

@@ -13,6 +13,9 @@ export const AUDIT_ACTIONS = [
   'token_created', 'token_reset', 'token_revoked',
   'user_created', 'user_updated', 'user_deleted', 'password_changed',
   'product_created', 'product_updated', 'product_deleted',
+  // A refused attempt to take over another account's credentials (admin/users.ts); its
+  // changes name the action attempted: {"attempted": "token_reset"}.
+  'permission_denied',
 ] as const;
 /** Tessera's own actions, and `<type>_created|_updated|_deleted` for a resource's audited writes. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number] | `${string}_${'created' | 'updated' | 'deleted'}`;

@@ -76,18 +76,21 @@ export interface NewDeviceToken {
   readonly expires: string | null;
 }
 
-/** Makes a token for one device; also drops the user's expired tokens. */
+/**
+ * Makes a token for one device; also drops the user's expired tokens. Runs on the caller's
+ * handle (a Kysely or a Transaction) and opens no transaction: the two statements need
+ * none (dropping expired rows is housekeeping), and a caller that records the login with
+ * it can put both in one.
+ */
 export async function createDeviceToken(db: Kysely<Database>, userId: number, name: string, ttlSeconds: number | null): Promise<NewDeviceToken> {
   const key = generateKey();
   const now = nowTimestamp();
   const expires = ttlSeconds === null ? null : toStoredTimestamp(new Date(Date.now() + ttlSeconds * 1000));
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('tessera_device_token').where('user_id', '=', userId).where('expires', '<=', now).execute();
-    await trx
-      .insertInto('tessera_device_token')
-      .values({ user_id: userId, key_digest: digestKey(key), name: [...name].slice(0, DEVICE_NAME_MAX_LENGTH).join(''), created: now, expires })
-      .execute();
-  });
+  await db.deleteFrom('tessera_device_token').where('user_id', '=', userId).where('expires', '<=', now).execute();
+  await db
+    .insertInto('tessera_device_token')
+    .values({ user_id: userId, key_digest: digestKey(key), name: [...name].slice(0, DEVICE_NAME_MAX_LENGTH).join(''), created: now, expires })
+    .execute();
   return { key, expires: expires === null ? null : toApiDateTime(expires) };
 }
 

@@ -1,5 +1,9 @@
 // Token rows: get-or-create (DRF's login), reset, revoke, list. Keys are handled as
 // tokens.ts describes: looked up by digest, returned by opening the sealed copy.
+// Every function takes the handle it runs on, a Kysely or a Transaction, and opens no
+// transaction of its own (Kysely cannot nest them): a caller that writes an audit entry
+// with the change opens one for both (admin/tokens.ts). Each write is one statement, so it
+// is atomic without one.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { nowTimestamp } from '../db/timestamps.js';
@@ -16,27 +20,33 @@ export interface TokenListing {
 
 export const KEY_PREFIX_LENGTH = 6;
 
-async function insertToken(db: Kysely<Database>, sealer: TokenSealer, userId: number): Promise<string> {
+/** A new key and the row that stores it (tokens.ts: its digest and sealed copy). */
+function newToken(sealer: TokenSealer): { key: string; row: { key_digest: string; key_sealed: string; created: string } } {
   const key = generateKey();
   const digest = digestKey(key);
+  return { key, row: { key_digest: digest, key_sealed: sealer.seal(key, digest), created: nowTimestamp() } };
+}
+
+/**
+ * Gives the user a new key (DRF's drf_create_token -r): replaces their token, or makes one.
+ * One upsert on the unique user_id, so the old key stops working in the same statement.
+ */
+export async function resetToken(db: Kysely<Database>, sealer: TokenSealer, userId: number): Promise<string> {
+  const { key, row } = newToken(sealer);
   await db
     .insertInto('tessera_token')
-    .values({ user_id: userId, key_digest: digest, key_sealed: sealer.seal(key, digest), created: nowTimestamp() })
+    .values({ user_id: userId, ...row })
+    .onConflict((conflict) => conflict.column('user_id').doUpdateSet(row))
     .execute();
   return key;
 }
 
-/** Replaces the user's token with a new key (DRF's drf_create_token -r). */
-export async function resetToken(db: Kysely<Database>, sealer: TokenSealer, userId: number): Promise<string> {
-  return db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('tessera_token').where('user_id', '=', userId).execute();
-    return insertToken(trx, sealer, userId);
-  });
-}
-
 /**
  * The user's key, creating the token when there is none (Token.objects.get_or_create).
- * A sealed key that no longer opens (SECRET_KEY changed) is replaced.
+ * A sealed key that no longer opens (SECRET_KEY changed) is replaced. Two logins of one
+ * user at once insert one token: the other finds it on its next read. (ON CONFLICT DO
+ * NOTHING rather than catching the unique violation, which would abort a caller's
+ * PostgreSQL transaction.)
  */
 export async function getOrCreateKey(db: Kysely<Database>, sealer: TokenSealer, userId: number): Promise<string> {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -49,12 +59,13 @@ export async function getOrCreateKey(db: Kysely<Database>, sealer: TokenSealer, 
       const key = sealer.open(existing.key_sealed, existing.key_digest);
       return key ?? resetToken(db, sealer, userId);
     }
-    try {
-      return await insertToken(db, sealer, userId);
-    } catch (error) {
-      // Two logins of one user at once: the other insert won; read its key.
-      if (!isUniqueViolation(error)) throw error;
-    }
+    const { key, row } = newToken(sealer);
+    const inserted = await db
+      .insertInto('tessera_token')
+      .values({ user_id: userId, ...row })
+      .onConflict((conflict) => conflict.column('user_id').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return key;
   }
   throw new Error(`could not get or create a token for user ${userId}`);
 }

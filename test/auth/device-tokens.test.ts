@@ -79,8 +79,7 @@ describe.each(DIALECTS)('per-device tokens on %s', (dialect) => {
   it('keeps account tokens working, refuses inactive users, and logs out of everything', async () => {
     const device = await login('Phone');
     // An account token, as `tessera token create` or the admin makes it.
-    await t.createUser('boss', { isStaff: true, isSuperuser: true });
-    const staffKey = (await t.inject({ method: 'POST', url: '/api/token-auth/', payload: { username: 'boss', password: TEST_PASSWORD } })).json().token;
+    const staffKey = await t.token(await t.createUser('boss', { isStaff: true, isSuperuser: true }));
     const made = await t.inject({ method: 'POST', url: '/api/admin/tokens/', headers: { authorization: `Token ${staffKey}`, 'content-type': 'application/json' }, payload: JSON.stringify({ user: alice.id }) });
     expect(made.statusCode).toBe(201);
     const accountKey = made.json().key;
@@ -100,8 +99,7 @@ describe.each(DIALECTS)('per-device tokens on %s', (dialect) => {
 
   it('is revoked entirely by the admin and the CLI revoke', async () => {
     const device = await login('Phone');
-    await t.createUser('boss', { isStaff: true, isSuperuser: true });
-    const staffKey = (await t.inject({ method: 'POST', url: '/api/token-auth/', payload: { username: 'boss', password: TEST_PASSWORD } })).json().token;
+    const staffKey = await t.token(await t.createUser('boss', { isStaff: true, isSuperuser: true }));
     const revoke = await t.inject({ method: 'DELETE', url: `/api/admin/tokens/${alice.id}/`, headers: { authorization: `Token ${staffKey}` } });
     expect(revoke.statusCode).toBe(204);
     expect((await call('GET', '/api/products/', device.token)).statusCode).toBe(401);

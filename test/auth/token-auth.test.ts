@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestKey } from '../../src/auth/tokens.js';
 import { memoryLoginThrottle } from '../../src/auth/throttle.js';
 import { hashPassword } from '../../src/auth/passwords.js';
+import type { User } from '../../src/auth/users.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/database.js';
 
@@ -12,9 +13,10 @@ const UNABLE = { non_field_errors: ['Unable to log in with provided credentials.
 
 describe.each(DIALECTS)('token authentication on %s', (dialect) => {
   let t: TestApp;
+  let alice: User;
   beforeEach(async () => {
     t = await createTestApp(dialect);
-    await t.createUser('alice');
+    alice = await t.createUser('alice');
   });
   afterEach(async () => {
     await t.close();
@@ -151,7 +153,7 @@ describe.each(DIALECTS)('token authentication on %s', (dialect) => {
   describe('Authorization header', () => {
     let key: string;
     beforeEach(async () => {
-      key = await t.login('alice');
+      key = await t.token(alice);
     });
 
     it.each([
@@ -209,7 +211,7 @@ describe.each(DIALECTS)('token authentication on %s', (dialect) => {
 
   describe('POST /api/logout/', () => {
     it('deletes the token; the key is then invalid and a new login makes a new key', async () => {
-      const key = await t.login('alice');
+      const key = await t.token(alice);
       const response = await t.inject({ method: 'POST', url: '/api/logout/', headers: { authorization: `Token ${key}` } });
       expect(response.statusCode).toBe(200);
       expect(response.body).toBe('{"message":"Logout successful"}');
@@ -225,7 +227,7 @@ describe.each(DIALECTS)('token authentication on %s', (dialect) => {
       const anonymous = await t.inject({ method: 'POST', url: '/api/logout/' });
       expect(anonymous.statusCode).toBe(401);
       expect(anonymous.json()).toEqual(NOT_PROVIDED);
-      const key = await t.login('alice');
+      const key = await t.token(alice);
       const malformed = await t.inject({
         method: 'POST', url: '/api/logout/', payload: '{bad',
         headers: { authorization: `Token ${key}`, 'content-type': 'application/json' },
@@ -236,7 +238,7 @@ describe.each(DIALECTS)('token authentication on %s', (dialect) => {
     it('answers 405 for GET, after authentication', async () => {
       const anonymous = await t.inject({ method: 'GET', url: '/api/logout/' });
       expect(anonymous.statusCode).toBe(401);
-      const key = await t.login('alice');
+      const key = await t.token(alice);
       const response = await t.inject({ method: 'GET', url: '/api/logout/', headers: { authorization: `Token ${key}` } });
       expect(response.statusCode).toBe(405);
       expect(response.json()).toEqual({ detail: 'Method "GET" not allowed.' });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KEY_PREFIX_LENGTH } from '../../src/auth/token-store.js';
 import { digestKey } from '../../src/auth/tokens.js';
 import { findUserByUsername } from '../../src/auth/users.js';
 import { verifyPassword } from '../../src/auth/passwords.js';
@@ -59,9 +60,11 @@ describe.each(DIALECTS)('CLI commands on %s', (dialect) => {
     expect(await createTokenCommand(ctx, 'bob', { reset: false })).toBe(key);
     const reset = await createTokenCommand(ctx, 'bob', { reset: true });
     expect(reset).not.toBe(key);
+    const before = out().length;
     await listTokensCommand(ctx);
-    expect(out()).toContain(`bob       ${reset.slice(0, 6)}…`);
-    expect(out()).not.toContain(`${reset.slice(0, 7)}`.padEnd(41, 'x'));
+    const listing = out().slice(before);
+    expect(listing).toContain(`bob       ${reset.slice(0, 6)}…`);
+    expect(listing).not.toContain(reset.slice(0, KEY_PREFIX_LENGTH + 1)); // the prefix, never more of the key
     await revokeTokenCommand(ctx, 'bob');
     expect(out()).toContain('Revoked the token of user bob\n');
     await expect(revokeTokenCommand(ctx, 'bob')).rejects.toThrow('User bob has no token');

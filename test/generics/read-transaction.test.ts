@@ -21,8 +21,7 @@ describe('a GET of a resource on SQLite', () => {
     const statements: string[] = [];
     let recording = false;
     t = await createTestApp('sqlite', { project: gadgetProject, trace: (sql) => { if (recording) statements.push(sql); } });
-    await t.createUser('ann');
-    const token = await t.login('ann');
+    const token = await t.token(await t.createUser('ann'));
     await t.inject({ method: 'POST', url: '/api/gadgets/', headers: { authorization: `Token ${token}` }, payload: { name: 'g', size: 1, kind: 'a' } });
     await t.database.db.kysely.insertInto('product').values({ name: 'p', description: '', price: '1.00', created_at: '2026-01-01 00:00:00.000000' }).execute();
 

@@ -15,10 +15,10 @@ describe.each(DIALECTS)('a declared resource on %s', (dialect) => {
 
   beforeEach(async () => {
     t = await createTestApp(dialect, { project: gadgetProject });
-    annId = (await t.createUser('ann')).id;
-    await t.createUser('bob');
-    ann = await t.login('ann');
-    bob = await t.login('bob');
+    const annUser = await t.createUser('ann');
+    annId = annUser.id;
+    ann = await t.token(annUser);
+    bob = await t.token(await t.createUser('bob'));
   });
   afterEach(async () => {
     await t.close();

@@ -32,6 +32,26 @@ export interface TestDatabaseOptions {
   readonly trace?: (sql: string) => void;
 }
 
+/**
+ * Migrates a test's schema. Kysely's Migrator first introspects every schema of the
+ * database (PostgresIntrospector.getTables calls pg_get_serial_sequence on each table), so
+ * a schema another test drops at that moment fails it with "schema/relation … does not
+ * exist" naming the other schema. That is a race between tests, not a failure of this
+ * one: it is tried again, a few times.
+ */
+async function migrateBesideOtherTests(db: Db, schema: string, migrations: TestDatabaseOptions['migrations']): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(db.kysely, migrations);
+      return;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const othersDropped = /does not exist/.test(message) && /tessera_test_[0-9a-f]+/.test(message) && !message.includes(schema);
+      if (!othersDropped || attempt === 5) throw error;
+    }
+  }
+}
+
 /** A migrated, empty database of the dialect; drop() closes and removes it. */
 export async function createTestDatabase(dialect: TestDialect, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
@@ -49,7 +69,7 @@ export async function createTestDatabase(dialect: TestDialect, options: TestData
   }
   const config: DatabaseConfig = { dialect: 'postgres', url: POSTGRES_URL, schema };
   const db = openDatabase(config);
-  await migrateToLatest(db.kysely, options.migrations);
+  await migrateBesideOtherTests(db, schema, options.migrations);
   return {
     db,
     config,

@@ -1,8 +1,9 @@
 // What Django's middleware adds around the API: CORS, ALLOWED_HOSTS, security headers,
 // the HTML 404 page, and the body limit.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hostAllowed } from '../../src/http/middleware.js';
+import { DISALLOWED_HOST_LINES_PER_MINUTE, hostAllowed } from '../../src/http/middleware.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { memoryLogger } from '../helpers/log.js';
 
 describe('middleware', () => {
   let t: TestApp;
@@ -52,6 +53,34 @@ describe('middleware', () => {
     expect(allowed.statusCode).toBe(401);
   });
 
+  it('logs a refused Host as Django does, a bounded number of lines a minute', async () => {
+    const { logger, lines } = memoryLogger('info');
+    const logged = await createTestApp('sqlite', { logger });
+    try {
+      const refuse = async (host: string) => expect((await logged.inject({ method: 'GET', url: '/api/products/', headers: { host } })).statusCode).toBe(400);
+      await refuse('Evil.Example:99');
+      await refuse("bad host'x");
+      await refuse('a\\b"\t');
+      // A flood of large Hosts: the lines stop at the limit; the rest are counted.
+      for (let i = 0; i < 200; i++) await refuse(`${'x'.repeat(8000)}${i}.example`);
+      const refused = lines.filter((line) => line.logger === 'django.security.DisallowedHost');
+      expect(refused.slice(0, 3).map((line) => [line.level, line.msg, line.status_code, line.url])).toEqual([
+        [40, "Invalid HTTP_HOST header: 'Evil.Example:99'. You may need to add 'evil.example' to ALLOWED_HOSTS.", 400, '/api/products/'],
+        [40, 'Invalid HTTP_HOST header: "bad host\'x". The domain name provided is not valid according to RFC 1034/1035.', 400, '/api/products/'],
+        [40, "Invalid HTTP_HOST header: 'a\\\\b\"\\t'. The domain name provided is not valid according to RFC 1034/1035.", 400, '/api/products/'],
+      ]);
+      expect(refused.every((line) => typeof line.reqId === 'string')).toBe(true);
+      expect(refused).toHaveLength(DISALLOWED_HOST_LINES_PER_MINUTE);
+    } finally {
+      await logged.close();
+    }
+    // When the minute ends (here: at close), one line counts the refusals not logged.
+    const counted = lines.filter((line) => line.logger === 'django.security.DisallowedHost' && line.unlogged !== undefined);
+    expect(counted.map((line) => [line.level, line.unlogged, line.msg])).toEqual([
+      [40, 203 - DISALLOWED_HOST_LINES_PER_MINUTE, `Invalid HTTP_HOST header: ${203 - DISALLOWED_HOST_LINES_PER_MINUTE} more requests refused in the last minute, not logged one by one (at most ${DISALLOWED_HOST_LINES_PER_MINUTE} lines a minute).`],
+    ]);
+  });
+
   it.each([
     ['localhost', ['localhost'], true],
     ['localhost:8000', ['localhost'], true],
@@ -82,8 +111,7 @@ describe('middleware', () => {
   });
 
   it('answers 413 with a JSON detail for a body over the limit, never a crash', async () => {
-    await t.createUser('alice');
-    const key = await t.login('alice');
+    const key = await t.token(await t.createUser('alice'));
     const response = await t.inject({
       method: 'POST', url: '/api/products/',
       headers: { authorization: `Token ${key}`, 'content-type': 'application/json' },

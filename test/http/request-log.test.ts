@@ -1,29 +1,11 @@
 // The operator's log at LOG_LEVEL=info: no line per request, a summary of the responses
 // by status class, and (at debug) one line per request.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { FastifyInstance } from 'fastify';
 import { testConfig } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-
-interface LogLine {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
-
-function memoryLogger(level: string): { logger: pino.Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const text of chunk.toString().split('\n')) if (text !== '') lines.push(JSON.parse(text) as LogLine);
-      callback();
-    },
-  });
-  return { logger: pino({ level }, stream), lines };
-}
+import { memoryLogger, type LogLine } from '../helpers/log.js';
 
 describe('request log', () => {
   let database: TestDatabase;

@@ -13,8 +13,7 @@ describe.each(DIALECTS)('products on %s', (dialect) => {
 
   beforeEach(async () => {
     t = await createTestApp(dialect);
-    await t.createUser('alice');
-    auth = { authorization: `Token ${await t.login('alice')}` };
+    auth = { authorization: `Token ${await t.token(await t.createUser('alice'))}` };
   });
   afterEach(async () => {
     await t.close();
@@ -63,6 +62,20 @@ describe.each(DIALECTS)('products on %s', (dialect) => {
     const gone = await t.inject({ method: 'GET', url, headers: auth });
     expect(gone.statusCode).toBe(404);
     expect(gone.json()).toEqual({ detail: 'Not found.' });
+  });
+
+  it('records each write in the audit log, as the admin\'s are', async () => {
+    const product = (await create({ name: 'Pen', price: '12.5' })).json();
+    const url = `/api/products/${product.id}/`;
+    await t.inject({ method: 'PATCH', url, headers: auth, payload: { price: '4', description: 'Blue' } });
+    await t.inject({ method: 'PATCH', url, headers: auth, payload: { price: '4.00' } }); // no change, no entry
+    await t.inject({ method: 'DELETE', url, headers: auth });
+    const entries = await t.database.db.kysely.selectFrom('tessera_audit_log').selectAll().orderBy('id').execute();
+    expect(entries.map((entry) => [entry.actor_username, entry.action, entry.object_type, entry.object_id, entry.object_repr, JSON.parse(entry.changes), entry.ip])).toEqual([
+      ['alice', 'product_created', 'product', String(product.id), 'Pen', { name: 'Pen', description: '', price: '12.50' }, '127.0.0.1'],
+      ['alice', 'product_updated', 'product', String(product.id), 'Pen', { description: ['', 'Blue'], price: ['12.50', '4.00'] }, '127.0.0.1'],
+      ['alice', 'product_deleted', 'product', String(product.id), 'Pen', {}, '127.0.0.1'],
+    ]);
   });
 
   it('keeps description blank when it is not sent, and ignores read-only and unknown fields', async () => {
@@ -203,6 +216,13 @@ describe.each(DIALECTS)('products on %s', (dialect) => {
     const plain = await t.inject({ method: 'POST', url: '/api/products/', headers: { ...auth, 'content-type': 'text/plain; charset=utf-8' }, payload: 'x' });
     expect(plain.statusCode).toBe(415);
     expect(plain.json()).toEqual({ detail: 'Unsupported media type "text/plain; charset=utf-8" in request.' });
+    const none = await t.inject({ method: 'POST', url: '/api/products/', headers: auth, payload: 'x' });
+    expect(none.statusCode).toBe(415);
+    expect(none.json()).toEqual({ detail: 'Unsupported media type "" in request.' });
+    // No body and no Content-Type is an empty form (DRF's request.data), not a 415.
+    const empty = await t.inject({ method: 'POST', url: '/api/products/', headers: auth });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toEqual({ name: ['This field is required.'], price: ['This field is required.'] });
   });
 
   it('checks authentication before the method, and the method before the body', async () => {
