@@ -6,6 +6,7 @@ import * as m0001 from './migrations/0001_create_users_tokens_products.js';
 import * as m0002 from './migrations/0002_audit_log.js';
 import * as m0003 from './migrations/0003_token_lookup_index.js';
 import * as m0004 from './migrations/0004_device_tokens.js';
+import { DatabaseUnavailableError } from './connect.js';
 import type { Database } from './database.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -59,6 +60,8 @@ export class MigrationError extends Error {}
 export async function migrateToLatest(db: Kysely<Database>, extra: Readonly<Record<string, Migration>> = {}): Promise<string[]> {
   const { error, results } = await (await createMigrator(db, extra)).migrateToLatest();
   if (error !== undefined) {
+    // A server that cannot be reached is not a failed migration: say which server, and why.
+    if (error instanceof DatabaseUnavailableError) throw error;
     const failed = results?.find((result: MigrationResult) => result.status === 'Error');
     const cause = error instanceof Error ? error.message : String(error);
     throw new MigrationError(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`);
