@@ -114,7 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (method !== 'CONNECT' && !app.supportedMethods.includes(method)) app.addHttpMethod(method, { hasBody: true });
   }
   // A database outage is logged when it starts and when a probe finds it over (errors.ts).
-  const outages = databaseOutageLog(logger, () => sql`select 1`.execute(db.kysely));
+  const outages = databaseOutageLog(logger, { probe: () => sql`select 1`.execute(db.kysely) });
   registerErrorHandler(app, { bodyLimit: config.bodyLimit, logger, outages });
   registerRawBodyParser(app, config.bodyLimit);
   await app.register(requestLogPlugin, { logger, summaryIntervalMs: options.logSummaryIntervalMs });

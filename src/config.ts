@@ -227,7 +227,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     limits: {
       headersTimeoutMs: parseInteger('HEADERS_TIMEOUT', env.HEADERS_TIMEOUT, 10, 1, 3600) * 1000,
       requestTimeoutMs: parseInteger('REQUEST_TIMEOUT', env.REQUEST_TIMEOUT, 30, 1, 3600) * 1000,
-      keepAliveTimeoutMs: parseInteger('KEEP_ALIVE_TIMEOUT', env.KEEP_ALIVE_TIMEOUT, 5, 1, 3600) * 1000,
+      keepAliveTimeoutMs: parseInteger('KEEP_ALIVE_TIMEOUT', env.KEEP_ALIVE_TIMEOUT, 72, 1, 3600) * 1000,
       socketTimeoutMs: parseInteger('SOCKET_TIMEOUT', env.SOCKET_TIMEOUT, 60, 1, 3600) * 1000,
       pipelineDepth: parseInteger('PIPELINE_DEPTH', env.PIPELINE_DEPTH, 8, 1, 1000),
     },

@@ -160,7 +160,14 @@ export interface DatabaseOutageLog {
   close(): void;
 }
 
-export function databaseOutageLog(logger: FastifyBaseLogger, probe?: () => Promise<unknown>, probeIntervalMs = 1000): DatabaseOutageLog {
+export interface DatabaseOutageLogOptions {
+  /** A trivial query; it succeeds when the outage is over. */
+  readonly probe?: () => Promise<unknown>;
+  readonly probeIntervalMs?: number;
+}
+
+export function databaseOutageLog(logger: FastifyBaseLogger, options: DatabaseOutageLogOptions = {}): DatabaseOutageLog {
+  const { probe, probeIntervalMs = 1000 } = options;
   let since: number | null = null;
   let refused = 0;
   let timer: NodeJS.Timeout | undefined;

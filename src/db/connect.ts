@@ -163,8 +163,8 @@ export interface DatabaseTimeouts {
 
 /**
  * The database cannot be reached: the server is not running, refuses or drops the
- * connection, refuses the login, or does not answer in time. The message names the server (never its
- * password) and says why, in one line.
+ * connection, refuses the login, or does not answer in time. The message names the
+ * server (never its password) and says why, in one line.
  */
 export class DatabaseUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -336,7 +336,7 @@ class NamedPool extends pg.Pool {
   override connect(callback?: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
     if (callback === undefined) return super.connect().catch((error: Error) => Promise.reject(this.described(error)));
     // pool.query() connects through the callback form.
-    super.connect((error, client, done) => callback(error === undefined ? undefined : this.described(error), client, done));
+    super.connect((error, client, done) => callback(error == null ? undefined : this.described(error), client, done));
   }
 }
 

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { LIST_CHUNK_ROWS } from '../../src/generics/viewsets.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/database.js';
@@ -44,6 +45,26 @@ async function insertProducts(t: TestApp, count: number): Promise<void> {
   }
 }
 
+describe('limit settings', () => {
+  const base = { SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789' };
+
+  it('are seconds (and a count) from the environment, with defaults', () => {
+    expect(loadConfig(base).limits).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, socketTimeoutMs: 60_000, pipelineDepth: 8 });
+    expect(loadConfig(base).databaseTimeouts).toEqual({ connectMs: 5000, statementMs: 10_000 });
+    const set = loadConfig({ ...base, HEADERS_TIMEOUT: '2', REQUEST_TIMEOUT: '3', KEEP_ALIVE_TIMEOUT: '4', SOCKET_TIMEOUT: '5', PIPELINE_DEPTH: '1', DATABASE_CONNECT_TIMEOUT: '6', DATABASE_STATEMENT_TIMEOUT: '7' });
+    expect(set.limits).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 3000, keepAliveTimeoutMs: 4000, socketTimeoutMs: 5000, pipelineDepth: 1 });
+    expect(set.databaseTimeouts).toEqual({ connectMs: 6000, statementMs: 7000 });
+  });
+
+  it.each([
+    ['REQUEST_TIMEOUT', 'soon', 'Invalid configuration: REQUEST_TIMEOUT must be a whole number, got "soon"'],
+    ['PIPELINE_DEPTH', '0', 'Invalid configuration: PIPELINE_DEPTH must be between 1 and 1000, got 0'],
+    ['DATABASE_STATEMENT_TIMEOUT', '0', 'Invalid configuration: DATABASE_STATEMENT_TIMEOUT must be between 1 and 86400, got 0'],
+  ])('refuse %s=%s', (variable, value, message) => {
+    expect(() => loadConfig({ ...base, [variable]: value })).toThrow(message);
+  });
+});
+
 describe.each(DIALECTS)('server limits on %s', (dialect) => {
   let t: TestApp;
   let port: number;
@@ -69,7 +90,7 @@ describe.each(DIALECTS)('server limits on %s', (dialect) => {
     expect(text.endsWith(`\r\n\r\n${TIMEOUT_BODY}`)).toBe(true);
   });
 
-  it('answers 408 and closes a connection whose body stops halfway, and frees what it held', async () => {
+  it('answers 408 and closes a connection whose body stops halfway (what it buffered goes with it)', async () => {
     const head = 'POST /api/token-auth/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n';
     const { text, closed } = await exchange(port, `${head}{"username": "${'a'.repeat(1_000_000)}`, 10_000);
     expect(closed).toBe(true);
