@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { accountRoutes } from './accounts/routes.js';
 import { createOutbox, fileTransport, smtpTransport, type Transport } from './accounts/outbox.js';
@@ -25,8 +26,9 @@ import { memoryLoginThrottle, type LoginThrottle } from './auth/throttle.js';
 import { createTokenSealer } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
-import { registerErrorHandler } from './errors.js';
+import { databaseOutageLog, registerErrorHandler } from './errors.js';
 import { registerRawBodyParser } from './http/body.js';
+import { limitedServer } from './http/connections.js';
 import { middlewarePlugin, NOT_FOUND_PAGE } from './http/middleware.js';
 import { RequestLog, requestLogPlugin } from './http/request-log.js';
 import { viewsPlugin } from './http/view.js';
@@ -98,6 +100,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // without its trailing slash is served exactly as with it.
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // Timeouts, 408 and the pipelining depth (http/connections.ts); app.inject() bypasses it.
+    serverFactory: limitedServer(config.limits),
   });
 
   const throttle = options.throttle ?? memoryLoginThrottle({
@@ -126,7 +130,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const method of METHODS) {
     if (method !== 'CONNECT' && !app.supportedMethods.includes(method)) app.addHttpMethod(method, { hasBody: true });
   }
-    registerErrorHandler(app, { bodyLimit: config.bodyLimit, logger });
+  // A database outage is logged when it starts and when a probe finds it over (errors.ts).
+  const outages = databaseOutageLog(logger, { probe: () => sql`select 1`.execute(db.kysely) });
+  registerErrorHandler(app, { bodyLimit: config.bodyLimit, logger, outages });
   registerRawBodyParser(app, config.bodyLimit);
   await app.register(requestLogPlugin, { logger, summaryIntervalMs: options.logSummaryIntervalMs });
   if (options.metrics !== undefined) await app.register(metricsPlugin, { metrics: options.metrics });
@@ -196,6 +202,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onClose', async () => {
+    outages.close();
     await throttle.close();
   });
 

@@ -46,6 +46,30 @@ export interface Config {
   readonly metrics: { readonly host: string; readonly port: number } | null;
   /** djoser's accounts at /auth/ (accounts/routes.ts). */
   readonly accounts: AccountsConfig;
+  /** Connections and requests: timeouts (ms) and pipelining (docs/deployment.md, "Limits"). */
+  readonly limits: ServerLimits;
+  /** How long the database may take (ms): a connection or SQLite's write lock, and a statement. */
+  readonly databaseTimeouts: DatabaseTimeouts;
+}
+
+export interface ServerLimits {
+  /** A request's headers must arrive within this (408 after). */
+  readonly headersTimeoutMs: number;
+  /** A whole request, headers and body, must arrive within this (408 after). */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** A connection on which nothing is read or written for this long is closed (a client that stops reading). */
+  readonly socketTimeoutMs: number;
+  /** Pipelined requests of one connection handled at once; the connection is not read while this many wait. */
+  readonly pipelineDepth: number;
+}
+
+export interface DatabaseTimeouts {
+  /** A PostgreSQL connection (new, or from the pool), or SQLite's lock (busy_timeout). */
+  readonly connectMs: number;
+  /** PostgreSQL's statement_timeout. */
+  readonly statementMs: number;
 }
 
 /** SimpleJWT's settings that Tessera honours, with SimpleJWT's defaults. */
@@ -310,5 +334,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     workers: parseWorkers(env.WORKERS),
     metrics: parseMetrics(env, port),
     accounts: parseAccounts(env, cwd),
+    limits: {
+      headersTimeoutMs: parseInteger('HEADERS_TIMEOUT', env.HEADERS_TIMEOUT, 10, 1, 3600) * 1000,
+      requestTimeoutMs: parseInteger('REQUEST_TIMEOUT', env.REQUEST_TIMEOUT, 30, 1, 3600) * 1000,
+      keepAliveTimeoutMs: parseInteger('KEEP_ALIVE_TIMEOUT', env.KEEP_ALIVE_TIMEOUT, 72, 1, 3600) * 1000,
+      socketTimeoutMs: parseInteger('SOCKET_TIMEOUT', env.SOCKET_TIMEOUT, 60, 1, 3600) * 1000,
+      pipelineDepth: parseInteger('PIPELINE_DEPTH', env.PIPELINE_DEPTH, 8, 1, 1000),
+    },
+    databaseTimeouts: {
+      connectMs: parseInteger('DATABASE_CONNECT_TIMEOUT', env.DATABASE_CONNECT_TIMEOUT, 5, 1, 3600) * 1000,
+      statementMs: parseInteger('DATABASE_STATEMENT_TIMEOUT', env.DATABASE_STATEMENT_TIMEOUT, 10, 1, 86_400) * 1000,
+    },
   };
 }

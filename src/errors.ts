@@ -3,6 +3,7 @@
 // ApiError codes; the handler also turns Fastify's own errors (body too large, bad
 // content length, malformed URL) into DRF-shaped JSON so nothing ever answers a bare 500.
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { databaseUnavailable } from './db/connect.js';
 import { requestFields } from './http/request-log.js';
 
 export type ErrorBody = Record<string, unknown> | unknown[];
@@ -23,6 +24,7 @@ export type ApiErrorCode =
   | 'payload_too_large'
   | 'throttled'
   | 'bad_request'
+  | 'service_unavailable'
   | 'server_error';
 
 export class ApiError extends Error {
@@ -100,6 +102,15 @@ export const errors = {
   badRequest(detail: string): ApiError {
     return new ApiError(400, 'bad_request', { detail });
   },
+  /** The database is down or too slow (db/connect.ts, databaseUnavailable). DRF's documentation's own example of a custom exception. */
+  serviceUnavailable(retryAfterSeconds: number): ApiError {
+    return new ApiError(
+      503,
+      'service_unavailable',
+      { detail: 'Service temporarily unavailable, try again later.' },
+      { 'retry-after': String(retryAfterSeconds) },
+    );
+  },
   serverError(): ApiError {
     return new ApiError(500, 'server_error', { detail: 'A server error occurred.' });
   },
@@ -128,10 +139,70 @@ function fromFastifyError(error: FastifyError, bodyLimit: number, request: Fasti
   return null;
 }
 
+/** A client told to come back after a database failure waits this long (Retry-After). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 export function toApiError(error: unknown, bodyLimit: number, request?: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
+  if (databaseUnavailable(error)) return errors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS);
   const mapped = fromFastifyError(error as FastifyError, bodyLimit, request);
   return mapped ?? errors.serverError();
+}
+
+/**
+ * An outage is logged twice, not once per request: its first failure (an error line),
+ * and its end (how long it lasted, how many requests got 503). While it lasts, `probe`
+ * (a trivial query) runs once a second; the outage ends when it succeeds. Without a
+ * probe, every failure is logged.
+ */
+export interface DatabaseOutageLog {
+  failed(error: unknown, request: FastifyRequest): void;
+  close(): void;
+}
+
+export interface DatabaseOutageLogOptions {
+  /** A trivial query; it succeeds when the outage is over. */
+  readonly probe?: () => Promise<unknown>;
+  readonly probeIntervalMs?: number;
+}
+
+export function databaseOutageLog(logger: FastifyBaseLogger, options: DatabaseOutageLogOptions = {}): DatabaseOutageLog {
+  const { probe, probeIntervalMs = 1000 } = options;
+  let since: number | null = null;
+  let refused = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let probing = false;
+
+  function check(): void {
+    if (probing || probe === undefined) return;
+    probing = true;
+    probe().then(() => {
+      if (since !== null) logger.warn({ downForMs: Date.now() - since, answered503: refused }, 'database available again');
+      since = null;
+      refused = 0;
+      clearInterval(timer);
+      timer = undefined;
+    }, () => {}).finally(() => {
+      probing = false;
+    });
+  }
+
+  return {
+    failed(error, request) {
+      refused += 1;
+      if (since !== null) return;
+      const cause = error instanceof Error ? error.message : String(error);
+      logger.error({ error: cause, code: (error as { code?: unknown } | null)?.code, ...requestFields(request) }, 'database unavailable: requests get 503 until it answers again');
+      if (probe === undefined) return;
+      since = Date.now();
+      timer = setInterval(check, probeIntervalMs);
+      timer.unref();
+    },
+    close() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
 }
 
 /**
@@ -144,10 +215,13 @@ export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply
   return reply.code(error.statusCode).headers(error.headers).sendApiBody(error.body);
 }
 
-export function registerErrorHandler(app: FastifyInstance, options: { bodyLimit: number; logger: FastifyBaseLogger }): void {
+export function registerErrorHandler(app: FastifyInstance, options: { bodyLimit: number; logger: FastifyBaseLogger; outages?: DatabaseOutageLog }): void {
+  const outages = options.outages ?? databaseOutageLog(options.logger);
   app.setErrorHandler(function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
     const apiError = toApiError(error, options.bodyLimit, request);
-    if (apiError.statusCode >= 500) {
+    if (apiError.code === 'service_unavailable') {
+      outages.failed(error, request);
+    } else if (apiError.statusCode >= 500) {
       options.logger.error({ err: error, ...requestFields(request) }, 'unhandled error');
     }
     return sendApiError(reply, apiError);

@@ -10,7 +10,7 @@ import { clusterLoginThrottle, serveLoginThrottleToWorkers } from './auth/cluste
 import { memoryLoginThrottle, sharedLoginThrottle } from './auth/throttle.js';
 import { isClusterWorker, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
-import { openDatabase, type Db } from './db/connect.js';
+import { DatabaseUnavailableError, openDatabase, type Db } from './db/connect.js';
 import { createMigrator, migrateToLatest } from './db/migrate.js';
 import type { ReadinessCheck } from './http/health.js';
 import { createMetrics, renderRegistry, shareWithPrimary, startMetricsServer } from './metrics.js';
@@ -28,9 +28,17 @@ async function start(project: Project): Promise<void> {
   const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
   const logger = pino({ level: config.logLevel }, destination);
 
-  const db = openDatabase(config.database);
-  const applied = await migrateToLatest(db.kysely, project.migrations);
+  // Migrations run with no statement timeout (an index on a large table may take long),
+  // on a connection of their own; requests get the timeouts (db/connect.ts).
+  const migrationDb = openDatabase(config.database, { timeouts: { connectMs: config.databaseTimeouts.connectMs, statementMs: 0 } });
+  let applied: string[];
+  try {
+    applied = await migrateToLatest(migrationDb.kysely, project.migrations);
+  } finally {
+    await migrationDb.close();
+  }
   if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
+  const db = openDatabase(config.database, { timeouts: config.databaseTimeouts });
   const problems = await schemaProblems(db, project.routers ?? []);
   if (problems.length > 0) {
     await db.close();
@@ -124,6 +132,8 @@ function failedStart(error: unknown): never {
   const where = (error as { address?: string; port?: number } | null);
   if (error instanceof ConfigError || error instanceof StartError) {
     process.stderr.write(`${error.message}\n`);
+  } else if (error instanceof DatabaseUnavailableError) {
+    process.stderr.write(`Tessera cannot start: ${error.message}\n`);
   } else if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     // The usual ways a start fails on a developer's machine, said plainly.
     const problem = code === 'EADDRINUSE'

@@ -2,6 +2,14 @@
 // PostgreSQL (pg) behind one Kysely<Database>, and offers prepare(): a query built once
 // with Kysely, then run as a driver-level prepared statement. The per-request paths (token
 // check, product reads) use it, so they neither rebuild SQL nor re-plan it.
+//
+// Outages: with `timeouts`, nothing waits on the database for ever. PostgreSQL: a
+// connection (new, or from a full pool) within `connectMs`, a statement within
+// `statementMs` (the server's statement_timeout), and an answer within both together
+// on the client's side too, since a frozen or unreachable server never sends the
+// cancellation. SQLite: the write lock within `connectMs` (busy_timeout). What fails so
+// is a DatabaseUnavailableError or is recognized by databaseUnavailable(); the error
+// handler answers it with a 503 (errors.ts).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -149,9 +157,89 @@ function allRows(statement: SQLite.Statement, parameters: readonly unknown[]): u
   return statement.all(...sqliteParameters(parameters));
 }
 
+/** How long the database may take (config.ts's DatabaseTimeouts). */
+export interface DatabaseTimeouts {
+  readonly connectMs: number;
+  readonly statementMs: number;
+}
+
+/**
+ * The database cannot be reached: the server is not running, refuses or drops the
+ * connection, refuses the login, or does not answer in time. The message names the
+ * server (never its password) and says why, in one line.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+// PostgreSQL's SQLSTATEs for "not now": query_canceled (statement_timeout), the
+// shutdown and start-up codes, too_many_connections, lock_not_available; class 08 is
+// connection exceptions (appendix A of PostgreSQL's documentation).
+const UNAVAILABLE_SQLSTATES = new Set(['57014', '57P01', '57P02', '57P03', '53300', '55P03']);
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+// pg's own errors for a connection that ends or a query that gets no answer (lib/client.js).
+const UNAVAILABLE_PG_MESSAGES = /^(Query read timeout|Connection terminated|timeout exceeded when trying to connect)/;
+
+/** Whether an error means "the database cannot answer now" rather than a bug: a 503, not a 500. */
+export function databaseUnavailable(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true;
+    if (UNAVAILABLE_SQLSTATES.has(code) || (code.startsWith('08') && code.length === 5)) return true;
+    // A system call's failure on the database's socket (pg passes it to the query). A
+    // client that goes away mid-body is an ECONNRESET too, but no system call's: not ours.
+    if (UNAVAILABLE_SOCKET_CODES.has(code) && typeof (error as { syscall?: unknown }).syscall === 'string') return true;
+  }
+  return UNAVAILABLE_PG_MESSAGES.test(error.message);
+}
+
+/** host:port/database of a postgres:// URL, without user or password, for messages. */
+export function postgresServerName(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const host = parsed.hostname || parsed.searchParams.get('host') || 'localhost';
+    return `${host}:${parsed.port || '5432'}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    return 'the configured server';
+  }
+}
+
+/** Why a connection could not be made, as the end of a sentence. */
+function connectFailure(error: Error, timeoutMs: number | undefined): string {
+  const code = (error as { code?: unknown }).code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'the connection was refused (is PostgreSQL running there?)';
+    case 'ENOENT':
+      return 'there is no server socket (is PostgreSQL running there?)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'no such host';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'the host cannot be reached';
+    case 'ECONNRESET':
+      return 'the server closed the connection';
+    default:
+      break;
+  }
+  if (code === 'ETIMEDOUT' || /timeout/i.test(error.message)) {
+    return timeoutMs === undefined ? 'it did not answer' : `it did not answer within ${timeoutMs / 1000} s (DATABASE_CONNECT_TIMEOUT)`;
+  }
+  // The server answered and refused (no such database, a wrong password): its own words.
+  return error.message.split('\n')[0] ?? String(code);
+}
+
 export interface OpenOptions {
   /** Open an existing SQLite file without changing it (a Django database to import). */
   readonly readonly?: boolean;
+  /** Give up on a database that does not answer (see the module comment); none by default (the CLI, migrations). */
+  readonly timeouts?: DatabaseTimeouts;
   /** SQLite: called with every statement it runs (better-sqlite3's verbose), for tests and debugging. */
   readonly trace?: (sql: string) => void;
 }
@@ -168,7 +256,9 @@ function openSqlite(path: string, options: OpenOptions = {}): Db {
   if (!readonly) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  // How long a write waits for another process's (the CLI's) write lock before SQLITE_BUSY.
+  // better-sqlite3 waits on the event loop, so this is kept short (DATABASE_CONNECT_TIMEOUT).
+  sqlite.pragma(`busy_timeout = ${Math.round(options.timeouts?.connectMs ?? 5000)}`);
 
   // Kysely sees a database whose statements accept booleans like every other driver.
   const forKysely = {
@@ -227,18 +317,108 @@ const pgTypes = {
   },
 };
 
-export function createPgPool(url: string, options: { max?: number; schema?: string } = {}): pg.Pool {
+/**
+ * pg's Pool, whose failures to connect say which server and why, in one line
+ * (DatabaseUnavailableError), wherever they surface: a start, a migration, a request.
+ */
+class NamedPool extends pg.Pool {
+  readonly serverName: string;
+  readonly connectTimeoutMs: number | undefined;
+
+  constructor(config: pg.PoolConfig, serverName: string) {
+    super(config);
+    this.serverName = serverName;
+    this.connectTimeoutMs = config.connectionTimeoutMillis || undefined;
+  }
+
+  private described(error: Error): Error {
+    if (error instanceof DatabaseUnavailableError) return error;
+    return new DatabaseUnavailableError(`Cannot connect to PostgreSQL at ${this.serverName}: ${connectFailure(error, this.connectTimeoutMs)}`, { cause: error });
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(callback?: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+    if (callback === undefined) return super.connect().catch((error: Error) => Promise.reject(this.described(error)));
+    // pool.query() connects through the callback form.
+    super.connect((error, client, done) => callback(error == null ? undefined : this.described(error), client, done));
+  }
+}
+
+export interface PgPoolOptions {
+  readonly max?: number;
+  readonly schema?: string;
+  readonly timeouts?: DatabaseTimeouts;
+}
+
+export function createPgPool(url: string, options: PgPoolOptions = {}): pg.Pool {
   // Every session in UTC; a schema (tests use one each) goes first on the search path.
   const settings = ['-c TimeZone=UTC'];
   if (options.schema !== undefined) settings.push(`-c search_path=${options.schema}`);
-  return new pg.Pool({ connectionString: url, max: options.max ?? 10, options: settings.join(' '), types: pgTypes as never });
+  const timeouts = options.timeouts;
+  const pool = new NamedPool({
+    connectionString: url,
+    max: options.max ?? 10,
+    options: settings.join(' '),
+    types: pgTypes as never,
+    ...(timeouts === undefined ? {} : { connectionTimeoutMillis: timeouts.connectMs }),
+    ...(timeouts === undefined || timeouts.statementMs === 0 ? {} : {
+      statement_timeout: timeouts.statementMs,
+      // The server cancels a statement at statement_timeout; a server that is frozen or
+      // cut off cannot, so the client gives up a little later on its own.
+      query_timeout: timeouts.statementMs + timeouts.connectMs,
+    }),
+  }, postgresServerName(url));
+  // An idle client's error (e.g. the server restarting) must not crash the process; nor
+  // must a checked-out one's, which pg also emits (its query fails with it all the same).
+  pool.on('error', ignoreError);
+  pool.on('connect', (client) => client.on('error', ignoreError));
+  return pool;
 }
 
-function openPostgres(url: string, schema: string | undefined): Db {
-  const pool = createPgPool(url, { schema });
-  // An idle client's error (e.g. the server restarting) must not crash the process.
-  pool.on('error', () => {});
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+function ignoreError(): void {}
+
+/**
+ * The pool as Kysely sees it. A client whose query got no answer in time still has that
+ * query on the wire, and every later query on it would wait behind it: it is released
+ * with the error, so that the pool drops it (pg-pool's release(err)) instead of reusing it.
+ */
+function droppingTimedOutClients(pool: pg.Pool): { connect(): Promise<unknown>; end(): Promise<void> } {
+  interface KyselyClient {
+    query(sql: string, parameters: unknown[]): Promise<pg.QueryResult>;
+    release(discard?: boolean): void;
+  }
+  const wrapped = new WeakMap<pg.PoolClient, KyselyClient>();
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let forKysely = wrapped.get(client);
+      if (forKysely === undefined) {
+        let failed: Error | undefined;
+        forKysely = {
+          query(sql, parameters) {
+            return client.query(sql, parameters).catch((error: Error) => {
+              if (databaseUnavailable(error) && (error as { code?: unknown }).code === undefined) failed = error;
+              throw error;
+            });
+          },
+          release(discard) {
+            const error = failed ?? (discard === true ? new Error('discarded') : undefined);
+            failed = undefined;
+            client.release(error);
+          },
+        };
+        wrapped.set(client, forKysely);
+      }
+      return forKysely;
+    },
+    end: () => pool.end(),
+  };
+}
+
+function openPostgres(url: string, schema: string | undefined, timeouts: DatabaseTimeouts | undefined): Db {
+  const pool = createPgPool(url, { schema, timeouts });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: droppingTimedOutClients(pool) as never }) });
   return {
     kysely,
     dialect: 'postgres',
@@ -265,5 +445,5 @@ function openPostgres(url: string, schema: string | undefined): Db {
 }
 
 export function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Db {
-  return config.dialect === 'sqlite' ? openSqlite(config.path, options) : openPostgres(config.url, config.schema);
+  return config.dialect === 'sqlite' ? openSqlite(config.path, options) : openPostgres(config.url, config.schema, options.timeouts);
 }

@@ -8,6 +8,7 @@ import * as m0003 from './migrations/0003_token_lookup_index.js';
 import * as m0004 from './migrations/0004_device_tokens.js';
 import * as m0005 from './migrations/0005_token_blacklist.js';
 import * as m0006 from './migrations/0006_email_outbox.js';
+import { DatabaseUnavailableError } from './connect.js';
 import type { Database } from './database.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -63,6 +64,8 @@ export class MigrationError extends Error {}
 export async function migrateToLatest(db: Kysely<Database>, extra: Readonly<Record<string, Migration>> = {}): Promise<string[]> {
   const { error, results } = await (await createMigrator(db, extra)).migrateToLatest();
   if (error !== undefined) {
+    // A server that cannot be reached is not a failed migration: say which server, and why.
+    if (error instanceof DatabaseUnavailableError) throw error;
     const failed = results?.find((result: MigrationResult) => result.status === 'Error');
     const cause = error instanceof Error ? error.message : String(error);
     throw new MigrationError(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`);

@@ -1,7 +1,7 @@
 // A resource's rows in the database: the select (its columns, and a join for a relation
 // shown by another column, such as the owner's username), scoped to what a request may
 // see (get_queryset), and the writes. The reads every request makes are prepared once:
-// an object by primary key (per set of scope columns) and the unfiltered list; on SQLite
+// an object by primary key (per set of scope columns) and the unfiltered list's chunks; on SQLite
 // they answer synchronously, inside the view's read transaction (db/connect.ts). Lists
 // with filters are built per request and run through Db.execute, synchronously on SQLite too.
 import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
@@ -24,8 +24,12 @@ export interface ResourceRows {
   select(scope: Scope): AnyQuery;
   /** One row by primary key, within the scope; prepared. */
   get(key: number, scope: Scope): MaybePromise<StoredRow | undefined>;
-  /** Every row in primary-key order, unscoped and unfiltered; prepared (an unpaginated list). */
-  all(): MaybePromise<StoredRow[]>;
+  /**
+   * Up to `limit` rows in primary-key order, unscoped and unfiltered, after the row whose
+   * key is `after` (null: from the first); prepared. An unpaginated list reads itself so,
+   * in chunks (viewsets.ts), never the whole table into memory at once.
+   */
+  page(after: number | null, limit: number): MaybePromise<StoredRow[]>;
   /** Runs a query built per request. */
   execute(query: AnyQuery): MaybePromise<StoredRow[]>;
   /** The row as written (its columns; no relation display values). */
@@ -84,7 +88,8 @@ export function resourceRows(db: Db, resource: Resource): ResourceRows {
     }
     return lookup;
   };
-  let listAll: PreparedQuery<StoredRow> | undefined;
+  let listFirst: PreparedQuery<StoredRow> | undefined;
+  let listAfter: PreparedQuery<StoredRow> | undefined;
   // The hot path's lookup (no scope), kept at hand.
   let unscoped: PreparedLookup<StoredRow> | undefined;
 
@@ -95,9 +100,13 @@ export function resourceRows(db: Db, resource: Resource): ResourceRows {
       const names = Object.keys(scope).sort();
       return lookupFor(names)([...names.map((name) => scope[name]), key]);
     },
-    all() {
-      listAll ??= db.prepare<StoredRow>(`tessera_${table}_list`, base().orderBy(keyColumn));
-      return listAll([]);
+    page(after, limit) {
+      if (after === null) {
+        listFirst ??= db.prepare<StoredRow>(`tessera_${table}_list`, base().orderBy(keyColumn).limit(0));
+        return listFirst([limit]);
+      }
+      listAfter ??= db.prepare<StoredRow>(`tessera_${table}_list_after`, base().where(keyColumn, '>', 0).orderBy(keyColumn).limit(0));
+      return listAfter([after, limit]);
     },
     execute: (query) => db.execute<StoredRow>(query),
     insert: (trx, values) => trx.insertInto(table).values(values).returning(columns).executeTakeFirstOrThrow() as Promise<StoredRow>,

@@ -8,6 +8,15 @@
 //   filter, search, ordering, pagination on lists
 //   performCreate  what a create adds (the owner comes from a currentUser field)
 // Reads on SQLite answer synchronously, inside the view's read transaction.
+//
+// An unpaginated, unfiltered list (DRF's body: a JSON array) is read LIST_CHUNK_ROWS at a
+// time, by primary key. Up to that many rows it is answered as any other response (one
+// query, Content-Length); a longer one is streamed as compact JSON, chunk by chunk as the
+// client reads it (Transfer-Encoding: chunked), so that no response holds the whole table
+// in memory. Each chunk is a query of its own: rows written meanwhile may or may not be
+// in the later chunks, and no row appears twice. An indented or HTML rendering is built
+// whole, as before.
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { auditRequestWrite } from '../audit/audit-log.js';
 import { hasObjectPermission, type Permission } from '../auth/permissions.js';
@@ -16,6 +25,7 @@ import type { AuthScheme } from '../auth/schemes.js';
 import type { Db } from '../db/connect.js';
 import { errors } from '../errors.js';
 import { parseObjectId } from '../http/params.js';
+import { stringifyJson } from '../http/renderers.js';
 import { registerView, type ApiResponse, type ViewRequest } from '../http/view.js';
 import { isPromise, mapMaybePromise, type MaybePromise } from '../maybe-promise.js';
 import { filterQuery, orderingTerms, orderQuery, searchQuery, type ListFilters } from './filters.js';
@@ -60,6 +70,15 @@ export function modelViewSet(resource: Resource, options: ViewSetOptions = {}): 
     if (resource.field(name) === undefined) throw new Error(`${resource.name} viewset names ${name}, which is not one of its fields`);
   }
   return { resource, serializer, options };
+}
+
+/** Rows an unpaginated list reads at a time; a longer list is streamed. */
+export const LIST_CHUNK_ROWS = 1000;
+
+/** Whether the negotiated rendering is compact JSON, which a list can be written as in parts. */
+function rendersCompactJson(request: FastifyRequest): boolean {
+  const negotiated = request.negotiated;
+  return negotiated === null || (negotiated.renderer.format === 'json' && !negotiated.acceptedMediaType.params.has('indent'));
 }
 
 export interface ViewSetContext {
@@ -116,11 +135,46 @@ export function registerViewSet(app: FastifyInstance, urls: ViewSetUrls, viewset
     });
   }
 
+  const keyColumn = resource.primaryKey.column;
+
+  /** The rows of an unfiltered list after its first chunk, a chunk at a time. */
+  async function* chunks(first: readonly StoredRow[]): AsyncGenerator<readonly StoredRow[]> {
+    let chunk = first;
+    while (chunk.length > LIST_CHUNK_ROWS) {
+      yield chunk.slice(0, LIST_CHUNK_ROWS);
+      chunk = await rows.page(Number(chunk[LIST_CHUNK_ROWS - 1]![keyColumn]), LIST_CHUNK_ROWS + 1);
+    }
+    yield chunk;
+  }
+
+  /** JSONRenderer's compact array, written a chunk at a time: the same bytes as stringifyJson(all). */
+  async function* jsonArray(first: readonly StoredRow[]): AsyncGenerator<string> {
+    let opened = false;
+    for await (const chunk of chunks(first)) {
+      if (chunk.length === 0) continue;
+      yield (opened ? ',' : '[') + stringifyJson(chunk.map(serializer.represent)).slice(1, -1);
+      opened = true;
+    }
+    yield opened ? ']' : '[]';
+  }
+
+  async function allRows(first: readonly StoredRow[]): Promise<StoredRow[]> {
+    const all: StoredRow[] = [];
+    for await (const chunk of chunks(first)) all.push(...chunk);
+    return all;
+  }
+
+  function unfilteredList(request: FastifyRequest): MaybePromise<ApiResponse> {
+    return mapMaybePromise(rows.page(null, LIST_CHUNK_ROWS + 1), (first): MaybePromise<ApiResponse> => {
+      if (first.length <= LIST_CHUNK_ROWS) return { status: 200, data: first.map(serializer.represent) };
+      if (rendersCompactJson(request)) return { status: 200, data: Readable.from(jsonArray(first), { objectMode: false }) };
+      return allRows(first).then((all): ApiResponse => ({ status: 200, data: all.map(serializer.represent) }));
+    });
+  }
+
   function list(request: FastifyRequest): MaybePromise<ApiResponse> {
     const scope = queryset(request);
-    if (!filtered && pagination === null && scope === null) {
-      return mapMaybePromise(rows.all(), (all): ApiResponse => ({ status: 200, data: all.map(serializer.represent) }));
-    }
+    if (!filtered && pagination === null && scope === null) return unfilteredList(request);
     let query = rows.select(scope);
     if (options.filterFields !== undefined) query = filterQuery(request, resource, options.filterFields, query);
     if (options.searchFields !== undefined) query = searchQuery(request, resource, options.searchFields, dialect, query);

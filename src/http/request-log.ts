@@ -94,7 +94,8 @@ export const requestLogPlugin = fp(
       if (elapsed > maxMs) maxMs = elapsed;
       if (perRequest) {
         logger.debug({ ...requestFields(request), status: reply.statusCode, ms: Math.round(elapsed) }, 'request');
-      } else if (elapsed > SLOW_REQUEST_MS) {
+      } else if (elapsed > SLOW_REQUEST_MS && reply.statusCode !== 503) {
+        // (A 503 waited for a database that is down: errors.ts logs the outage once.)
         logger.warn({ ...requestFields(request), status: reply.statusCode, ms: Math.round(elapsed) }, 'slow request');
       }
       done(null, payload);

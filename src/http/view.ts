@@ -15,6 +15,7 @@
 // database answers synchronously (SQLite): not in the access check, not in the handler.
 // Routes that are not views (static files, API docs) get the middleware and their access
 // check as onRequest hooks (viewsPlugin).
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { accessHook, checkAccess, type AccessPolicy } from '../auth/plugin.js';
@@ -139,6 +140,8 @@ function sendApiBody(this: FastifyReply, data: unknown): FastifyReply {
   const negotiated = request.negotiated;
   const renderer = negotiated?.renderer ?? jsonRenderer;
   this.header('content-type', renderer.contentType);
+  // A body the handler already rendered as a stream (a long list, generics/viewsets.ts).
+  if (data instanceof Readable) return this.send(data);
   const body = renderer.render(data, {
     acceptedMediaType: negotiated?.acceptedMediaType ?? jsonRenderer.parsedMediaType,
     statusCode: this.statusCode,
@@ -280,7 +283,12 @@ export function registerView(app: FastifyInstance, spec: ViewSpec): void {
       }
       // A throw here (a handler's ApiError) goes to the error handler, as a rejection would.
       const response = view.handlers.get(request.method)!(request, new LazyRequestData(request, view.parsers));
-      if (isPromise(response)) return response.then((answer) => sendResponse(reply, answer));
+      if (isPromise(response)) {
+        // Not returned to Fastify: a promise that resolves while a streamed body is still
+        // being written would make Fastify send an empty reply on top of it (wrap-thenable.js).
+        response.then((answer) => sendResponse(reply, answer), (error: unknown) => reply.send(error));
+        return undefined;
+      }
       sendResponse(reply, response);
       return undefined;
     },
