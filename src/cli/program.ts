@@ -1,5 +1,6 @@
 // The `tessera` command line: parses argv and runs one command from commands.ts against the database that
-// DATABASE_URL (or .env) names, migrating it first so a fresh clone needs no extra step.
+// DATABASE_URL (or the project's .env) names, found from the project folder as the server finds it, and
+// migrated first. Only `migrate` creates a database; every command that writes names it on stderr.
 // runCli() is also a project's `manage` (its migrations run with Tessera's).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
