@@ -138,7 +138,7 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
       const badName = await send('POST', '/api/admin/users/', { username: 'bad name', password: '12345678' });
       expect(badName.json()).toEqual({
         username: ['Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.'],
-        password: ['This password is entirely numeric.'],
+        password: ['This password is too common.', 'This password is entirely numeric.'],
       });
       expect((await send('POST', '/api/admin/users/', {})).json()).toEqual({
         username: ['This field is required.'],
