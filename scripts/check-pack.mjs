@@ -126,7 +126,7 @@ try {
   step(`the notes suite (${relative(ROOT, SUITE)})`);
   const suite = spawn(process.execPath, [SUITE, '--base', base, '--suite', 'notes'], {
     cwd: project,
-    env: { ...env, ADDUSER_CMD: 'npm run -s manage -- user set {username} --password {password} {flags}' },
+    env: { ...env, ADDUSER_CMD: 'npm run -s manage -- user set {username} --password {password} --reset-flags {flags}' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

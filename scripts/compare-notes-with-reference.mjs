@@ -7,7 +7,7 @@
 //   node scripts/compare-notes-with-reference.mjs --reference http://127.0.0.1:8301 \
 //     --reference-adduser 'DJANGO_DB_PATH=/tmp/cmpnotes-ref.sqlite3 ../shared/reference/drf_seed/adduser.sh {username} {password} {flags}' \
 //     --tessera http://127.0.0.1:8302 \
-//     --tessera-adduser 'cd examples/notes && DATABASE_URL=/tmp/cmpnotes-tessera.sqlite3 node dist/manage.js user set {username} --password {password} {flags}'
+//     --tessera-adduser 'cd examples/notes && DATABASE_URL=/tmp/cmpnotes-tessera.sqlite3 node dist/manage.js user set {username} --password {password} --reset-flags {flags}'
 //
 // Left out on purpose (Tessera differs by design): the 500 of a negative estimate_minutes,
 // `/api/notes` without a slash (a 301 in Django), HEAD bodies, and text/html answers.

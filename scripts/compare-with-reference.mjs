@@ -5,7 +5,7 @@
 //
 //   node scripts/compare-with-reference.mjs --reference http://127.0.0.1:8001 \
 //     --reference-adduser 'DJANGO_DB_PATH=/tmp/ref.sqlite3 ../shared/reference/drf_seed/adduser.sh {username} {password} {flags}' \
-//     --tessera http://127.0.0.1:8111 --tessera-adduser 'node bin/tessera.js user set {username} --password {password} {flags}'
+//     --tessera http://127.0.0.1:8111 --tessera-adduser 'node bin/tessera.js user set {username} --password {password} --reset-flags {flags}'
 import { randomBytes } from 'node:crypto';
 import { addUser, raw } from './raw-http.mjs';
 

@@ -1,9 +1,9 @@
 // Environment -> a typed, validated Config. Fails fast with a message that names the bad
 // variable, so a typo in production never turns into a silently different server.
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 
 export type DatabaseConfig =
   | { readonly dialect: 'sqlite'; readonly path: string }
@@ -161,13 +161,93 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A data file or folder that cannot be written, said in one sentence with its path and
+ * why. Printed as a ConfigError is (no stack), since the fix is the same: the setting or
+ * the folder's permissions.
+ */
+export class DataFolderError extends ConfigError {
+  constructor(message: string) {
+    super('', '');
+    this.message = message;
+    this.name = 'DataFolderError';
+  }
+}
+
 export const DEFAULT_SQLITE_PATH = 'data/tessera.sqlite3';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads `.env` (when present) into process.env without overriding what is already set. */
-export function loadDotEnv(path = '.env'): void {
+/**
+ * The folder that relative paths (the default data/ folder, a relative DATABASE_URL,
+ * `.env`) are read from: the nearest folder at or above `cwd` holding a package.json, the
+ * one npm runs a project's scripts in; else `cwd` itself. The server and the CLI both
+ * resolve it so, so `tessera` run from a subfolder uses the server's database.
+ */
+export function projectRoot(cwd: string = process.cwd()): string {
+  for (let folder = resolve(cwd); ; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'package.json'))) return folder;
+    if (dirname(folder) === folder) return resolve(cwd);
+  }
+}
+
+/** Reads the project's `.env` (when present) into process.env without overriding what is already set. */
+export function loadDotEnv(path = join(projectRoot(), '.env')): void {
   if (existsSync(path)) process.loadEnvFile(path);
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
+/** Why a failed access(), read or mkdir() of `path` cannot go on, in words. */
+function accessReason(error: unknown, path: string, action: 'write in' | 'write' | 'read'): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied: user ${currentUser()} may not ${action} ${path}`;
+  if (code === 'EROFS') return `${path} is on a read-only file system`;
+  if (code === 'ENOTDIR') return `${path} is a file, not a folder`;
+  return `${path}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/**
+ * Why Tessera could not write `file` (a SQLite database, the secret_key) or create it,
+ * with its missing folders; null when it can. SQLite writes a journal beside the file, so
+ * its folder must be writable too. Checked with access(2), which a root process passes
+ * except on a read-only file system.
+ */
+export function writeProblem(file: string): string | null {
+  let folder = dirname(file);
+  if (existsSync(file)) {
+    if (statSync(file).isDirectory()) return `${file} is a folder, not a file`;
+    try {
+      accessSync(file, constants.R_OK | constants.W_OK);
+    } catch (error) {
+      return accessReason(error, file, 'write');
+    }
+  }
+  let missing: string | null = null;
+  while (!existsSync(folder)) {
+    missing = folder;
+    if (dirname(folder) === folder) break;
+    folder = dirname(folder);
+  }
+  if (!statSync(folder).isDirectory()) return `${folder} is a file, not a folder`;
+  try {
+    accessSync(folder, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const reason = accessReason(error, folder, 'write in');
+    return missing === null ? reason : `its folder ${missing} does not exist and cannot be made: ${reason}`;
+  }
+  return null;
+}
+
+function assertWritable(file: string, what: string, remedy: string): void {
+  const problem = writeProblem(file);
+  if (problem !== null) throw new DataFolderError(`Tessera cannot write ${what} ${file}: ${problem}. ${remedy}`);
 }
 
 export function parseDatabaseUrl(raw: string | undefined, cwd: string): DatabaseConfig {
@@ -237,22 +317,36 @@ function parseOrigins(raw: string | undefined): string[] {
  * SECRET_KEY from the environment, or one generated once into the data folder (mode 0600)
  * so that tokens sealed with it survive restarts without any set-up.
  */
-export function resolveSecretKey(raw: string | undefined, dataDir: string): string {
+export function resolveSecretKey(raw: string | undefined, dataDir: string, options: SecretKeyOptions = {}): string {
   if (raw !== undefined && raw.trim() !== '') {
     if (raw.length < 32) throw new ConfigError('SECRET_KEY', 'must be at least 32 characters long');
     return raw;
   }
   const file = resolve(dataDir, 'secret_key');
   if (existsSync(file)) {
-    const stored = readFileSync(file, 'utf8').trim();
+    let stored: string;
+    try {
+      stored = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new DataFolderError(`Tessera cannot read its secret key ${file}: ${accessReason(error, file, 'read')}. Make it readable by this user, or set SECRET_KEY.`);
+    }
     if (stored.length >= 32) return stored;
     throw new ConfigError('SECRET_KEY', `is not set and ${file} holds no usable key; delete it or set SECRET_KEY`);
   }
+  if (options.create === false) {
+    throw new DataFolderError(`SECRET_KEY is not set and there is no ${file}, which the server writes on its first start. Run this where the server runs, set SECRET_KEY, or create both with \`tessera migrate\`.`);
+  }
+  assertWritable(file, 'its secret key', 'Make the folder writable by this user, or set SECRET_KEY.');
   mkdirSync(dataDir, { recursive: true });
   const generated = randomBytes(48).toString('base64url');
   writeFileSync(file, `${generated}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   return generated;
+}
+
+export interface SecretKeyOptions {
+  /** false: refuse to generate the secret_key file when it is missing (the CLI outside `migrate`). */
+  readonly create?: boolean;
 }
 
 function parseTokenMode(raw: string | undefined): TokenMode {
@@ -295,11 +389,18 @@ function parseMetrics(env: Env, apiPort: number): { host: string; port: number }
   return { host: (env.METRICS_HOST ?? '').trim() || '127.0.0.1', port };
 }
 
-export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
-  const database = parseDatabaseUrl(env.DATABASE_URL, cwd);
-  const dataDir = database.dialect === 'sqlite' && database.path !== ':memory:'
-    ? dirname(database.path)
-    : resolve(cwd, 'data');
+/**
+ * The Config from the environment. Relative paths are read from `root` (by default the
+ * project's folder, see projectRoot()); a SQLite database that could not be written or
+ * created is refused here, with its path and why.
+ */
+export function loadConfig(env: Env = process.env, root: string = projectRoot(), options: SecretKeyOptions = {}): Config {
+  const database = parseDatabaseUrl(env.DATABASE_URL, root);
+  const sqliteFile = database.dialect === 'sqlite' && database.path !== ':memory:' ? database.path : null;
+  if (sqliteFile !== null) {
+    assertWritable(sqliteFile, 'its database', 'Make the folder writable by this user, or set DATABASE_URL to another place.');
+  }
+  const dataDir = sqliteFile !== null ? dirname(sqliteFile) : resolve(root, 'data');
   const logLevel = (env.LOG_LEVEL ?? 'info').trim().toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
@@ -311,7 +412,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError('REDIS_URL', `must start with redis:// or rediss://, got "${redisUrl}"`);
   }
   const webRootRaw = env.WEB_ROOT;
-  const secretKey = resolveSecretKey(env.SECRET_KEY, dataDir);
+  const secretKey = resolveSecretKey(env.SECRET_KEY, dataDir, options);
   const port = parseInteger('PORT', env.PORT, 8000, 0, 65535);
   return {
     database,
@@ -324,7 +425,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     loginFailuresAllowed: parseInteger('LOGIN_FAILURES_ALLOWED', env.LOGIN_FAILURES_ALLOWED, 20, 0, 1_000_000),
     loginThrottleWindowSeconds: parseInteger('LOGIN_THROTTLE_WINDOW', env.LOGIN_THROTTLE_WINDOW, 300, 1, 86_400),
     redisUrl,
-    webRoot: webRootRaw === undefined ? resolve(cwd, 'dist/web') : webRootRaw.trim() === '' ? null : resolve(cwd, webRootRaw),
+    webRoot: webRootRaw === undefined ? resolve(root, 'dist/web') : webRootRaw.trim() === '' ? null : resolve(root, webRootRaw),
     bodyLimit: parseInteger('BODY_LIMIT', env.BODY_LIMIT, 2_621_440, 1024, 1_073_741_824),
     trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
     tokenMode: parseTokenMode(env.TOKEN_MODE),
@@ -333,7 +434,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jwt: parseJwtSettings(env, secretKey),
     workers: parseWorkers(env.WORKERS),
     metrics: parseMetrics(env, port),
-    accounts: parseAccounts(env, cwd),
+    accounts: parseAccounts(env, root),
     limits: {
       headersTimeoutMs: parseInteger('HEADERS_TIMEOUT', env.HEADERS_TIMEOUT, 10, 1, 3600) * 1000,
       requestTimeoutMs: parseInteger('REQUEST_TIMEOUT', env.REQUEST_TIMEOUT, 30, 1, 3600) * 1000,

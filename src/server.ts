@@ -129,12 +129,12 @@ export function serve(project: Project = {}): Promise<void> {
 
 function failedStart(error: unknown): never {
   const code = (error as { code?: unknown } | null)?.code;
-  const where = (error as { address?: string; port?: number } | null);
+  const where = (error as { address?: string; port?: number; syscall?: string } | null);
   if (error instanceof ConfigError || error instanceof StartError) {
     process.stderr.write(`${error.message}\n`);
   } else if (error instanceof DatabaseUnavailableError) {
     process.stderr.write(`Tessera cannot start: ${error.message}\n`);
-  } else if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+  } else if (where?.syscall === 'listen' && (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')) {
     // The usual ways a start fails on a developer's machine, said plainly.
     const problem = code === 'EADDRINUSE'
       ? 'another program is using that port'

@@ -21,7 +21,7 @@ async function runSuite(server: RunningServer, suite: string): Promise<string> {
       ...process.env,
       DATABASE_URL: server.env.DATABASE_URL,
       SECRET_KEY: server.env.SECRET_KEY,
-      ADDUSER_CMD: 'node bin/tessera.js user set {username} --password {password} {flags}',
+      ADDUSER_CMD: 'node bin/tessera.js user set {username} --password {password} --reset-flags {flags}',
     },
     timeout: 600_000,
   }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? ''}` }));

@@ -25,7 +25,8 @@ export const AUDIT_OBJECT_TYPES = ['user', 'token', 'product'] as const;
 export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number] | (string & {});
 
 export interface AuditActor {
-  readonly id: number;
+  /** null: not an account (the CLI's `cli:<OS user>`). */
+  readonly id: number | null;
   readonly username: string;
 }
 

@@ -31,13 +31,14 @@ export function toUser(row: UserRow): User {
 
 /** Django's username field: at most 150 characters of letters, digits and @.+-_ . */
 export const USERNAME_MAX_LENGTH = 150;
-const USERNAME_PATTERN = /^[\p{L}\p{N}@.+\-_]+$/u;
+export const USERNAME_PATTERN = /^[\p{L}\p{N}@.+\-_]+$/u;
+export const USERNAME_INVALID = 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.';
 
 export function usernameProblem(username: string): string | null {
   if (username === '') return 'This field may not be blank.';
   if ([...username].length > USERNAME_MAX_LENGTH) return `Ensure this field has no more than ${USERNAME_MAX_LENGTH} characters.`;
   if (!USERNAME_PATTERN.test(username)) {
-    return 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.';
+    return USERNAME_INVALID;
   }
   return null;
 }

@@ -1,10 +1,15 @@
 // The `tessera` command line: parses argv and runs one command from commands.ts against the database that
-// DATABASE_URL (or .env) names, migrating it first so a fresh clone needs no extra step.
+// DATABASE_URL (or the project's .env) names, found from the project folder as the server finds it, and
+// migrated first. Only `migrate` creates a database; every command that writes names it on stderr.
 // runCli() is also a project's `manage` (its migrations run with Tessera's).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
 import { createTokenSealer } from '../auth/tokens.js';
-import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
+import {
+  ConfigError, DEFAULT_SQLITE_PATH, loadConfig, loadDotEnv, parseDatabaseUrl, projectRoot, type DatabaseConfig,
+} from '../config.js';
 import { openDatabase, type Db } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import {
@@ -62,6 +67,7 @@ function readHidden(): Promise<string> {
 function terminalPrompter(): Prompter {
   if (process.stdin.isTTY) {
     return {
+      terminal: true,
       async ask(question, options = {}) {
         process.stdout.write(question);
         if (options.hidden) return readHidden();
@@ -87,6 +93,7 @@ function terminalPrompter(): Prompter {
     while (waiting.length > 0) waiting.shift()!(null);
   });
   return {
+    terminal: false,
     async ask(question) {
       process.stdout.write(question);
       const line = lines.length > 0 ? lines.shift()! : ended ? null : await new Promise<string | null>((resolve) => waiting.push(resolve));
@@ -96,14 +103,48 @@ function terminalPrompter(): Prompter {
   };
 }
 
+/** Where a command's database is, for the line every writing command prints. */
+function describeDatabase(database: DatabaseConfig): string {
+  if (database.dialect === 'sqlite') return database.path;
+  const url = new URL(database.url);
+  if (url.password !== '') url.password = '***';
+  return `${url.toString()}${database.schema === undefined ? '' : ` (schema ${database.schema})`}`;
+}
+
+/**
+ * Refuses a SQLite file that does not exist: only `migrate` creates one, so a command run
+ * from the wrong folder (or with another DATABASE_URL) cannot make an empty database the
+ * server never sees.
+ */
+function assertDatabaseExists(database: DatabaseConfig, root: string, env: NodeJS.ProcessEnv): void {
+  if (database.dialect !== 'sqlite' || database.path === ':memory:' || existsSync(database.path)) return;
+  const how = (env.DATABASE_URL ?? '').trim() === ''
+    ? `DATABASE_URL is not set, so it is ${DEFAULT_SQLITE_PATH} in ${root}`
+    : `DATABASE_URL is ${env.DATABASE_URL}, read from ${root}`;
+  throw new CommandError(
+    `There is no database at ${database.path} (${how}). `
+    + "Run this in the server's project folder, set DATABASE_URL to the server's database, or create a new one with `tessera migrate`.",
+  );
+}
+
+interface ContextOptions {
+  /** Only `migrate` may create the database (and the secret_key). */
+  readonly creates?: boolean;
+  /** Commands that change the database say which one, first. */
+  readonly writes?: boolean;
+}
+
 /** Runs the `tessera` command line (argv as process.argv) for a project; exits the process when done. */
 export async function runCli(argv: readonly string[], project: Project = {}): Promise<never> {
-  async function withContext(run: (ctx: CommandContext) => Promise<unknown>, options: { migrate: boolean } = { migrate: true }): Promise<void> {
-    loadDotEnv();
-    const config = loadConfig();
+  async function withContext(run: (ctx: CommandContext) => Promise<unknown>, options: ContextOptions = { writes: true }): Promise<void> {
+    const root = projectRoot();
+    loadDotEnv(join(root, '.env'));
+    if (options.creates !== true) assertDatabaseExists(parseDatabaseUrl(process.env.DATABASE_URL, root), root, process.env);
+    const config = loadConfig(process.env, root, { create: options.creates === true });
+    if (options.writes === true) process.stderr.write(`Database: ${describeDatabase(config.database)}\n`);
     const db: Db = openDatabase(config.database);
     try {
-      if (options.migrate) {
+      if (options.creates !== true) {
         const applied = await migrateToLatest(db.kysely, project.migrations);
         if (applied.length > 0) process.stderr.write(`Applied migrations: ${applied.join(', ')}\n`);
       }
@@ -127,33 +168,49 @@ export async function runCli(argv: readonly string[], project: Project = {}): Pr
     .showHelpAfterError()
     .exitOverride();
 
-  program.command('migrate').description('apply database migrations').action(() => withContext(migrateCommand, { migrate: false }));
+  program.command('migrate').description('apply database migrations; the only command that creates a new database')
+    .action(() => withContext(migrateCommand, { creates: true, writes: true }));
 
   program
     .command('createsuperuser')
-    .description('create a staff superuser (interactive, or --no-input with DJANGO_SUPERUSER_* variables)')
-    .option('--username <username>', 'the username')
-    .option('--email <email>', 'the email address')
-    .option('--no-input', 'ask nothing; take DJANGO_SUPERUSER_USERNAME, _PASSWORD and _EMAIL from the environment')
-    .action((options: { username?: string; email?: string; input: boolean }) =>
-      withContext((ctx) => createSuperuserCommand(ctx, { noInput: !options.input, username: options.username, email: options.email })));
+    .description('create a staff superuser, as Django asks (or --noinput with DJANGO_SUPERUSER_* variables)')
+    .option('--username <username>', 'Specifies the login for the superuser.')
+    .option('--email <email>', 'Specifies the email for the superuser.')
+    .option('--noinput, --no-input', 'ask nothing: take DJANGO_SUPERUSER_USERNAME, _EMAIL and _PASSWORD from the environment (without a password the user cannot log in)')
+    .action((options: { username?: string; email?: string; noinput?: boolean; input?: boolean }) =>
+      withContext((ctx) => createSuperuserCommand(ctx, {
+        noInput: options.noinput === true || options.input === false,
+        ...(options.username === undefined ? {} : { username: options.username }),
+        ...(options.email === undefined ? {} : { email: options.email }),
+      })));
 
   program
     .command('changepassword')
-    .argument('<username>')
-    .description("change a user's password")
-    .action((username: string) => withContext((ctx) => changePasswordCommand(ctx, username)));
+    .argument('[username]', 'the user; by default, the OS user running the command')
+    .description("change a user's password (asks twice, hidden; Django's password checks)")
+    .action((username: string | undefined) => withContext((ctx) => changePasswordCommand(ctx, username)));
 
   const user = program.command('user').description('manage users from scripts');
   user
     .command('set')
     .argument('<username>')
-    .requiredOption('--password <password>', 'the new password')
-    .option('--inactive', 'make the user inactive', false)
-    .option('--staff', 'make the user staff', false)
-    .description('create or update a user: sets the password, active unless --inactive, staff only with --staff; keeps the token')
-    .action((username: string, options: { password: string; inactive: boolean; staff: boolean }) =>
-      withContext((ctx) => setUserCommand(ctx, username, options)));
+    .option('--password <password>', 'the new password (required to create the user)')
+    .option('--staff', 'make the user staff')
+    .option('--no-staff', 'make the user non-staff')
+    .option('--active', 'make the user active')
+    .option('--inactive', 'make the user inactive')
+    .option('--reset-flags', "flags not given take a new user's values (active, not staff) instead of staying: the conformance suite's ADDUSER_CMD")
+    .description('create or update a user, changing only what the options say (a new user is active and not staff); keeps the token')
+    .action((username: string, options: { password?: string; staff?: boolean; active?: boolean; inactive?: boolean; resetFlags?: boolean }) => {
+      if (options.active === true && options.inactive === true) throw new CommandError('--active and --inactive cannot be given together');
+      const active = options.inactive === true ? false : options.active;
+      return withContext((ctx) => setUserCommand(ctx, username, {
+        ...(options.password === undefined ? {} : { password: options.password }),
+        ...(active === undefined ? {} : { active }),
+        ...(options.staff === undefined ? {} : { staff: options.staff }),
+        resetFlags: options.resetFlags === true,
+      }));
+    });
 
   const token = program.command('token').description("manage users' API tokens");
   token
@@ -167,7 +224,7 @@ export async function runCli(argv: readonly string[], project: Project = {}): Pr
     .argument('<username>')
     .description("delete the user's token (the key stops working at once)")
     .action((username: string) => withContext((ctx) => revokeTokenCommand(ctx, username)));
-  token.command('list').description('list tokens: user, key prefix, created').action(() => withContext(listTokensCommand));
+  token.command('list').description('list tokens: user, key prefix, created').action(() => withContext(listTokensCommand, { writes: false }));
 
   program
     .command('flushexpiredtokens')

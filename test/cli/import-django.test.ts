@@ -199,11 +199,12 @@ describe('tessera import-django (the binary)', () => {
   it('imports into DATABASE_URL and refuses a second import with exit code 1', async () => {
     const source = djangoSqlite();
     const env = { ...process.env, DATABASE_URL: join(dir, 'tessera.sqlite3'), SECRET_KEY: 'x'.repeat(40) };
+    await run(process.execPath, ['bin/tessera.js', 'migrate'], { cwd: PROJECT_ROOT, env });
     const first = await run(process.execPath, ['bin/tessera.js', 'import-django', source], { cwd: PROJECT_ROOT, env });
     expect(first.stdout).toBe(`Imported 3 users, 3 tokens, 3 products from ${source} (products from accounts_product).\n`);
     const again = await run(process.execPath, ['bin/tessera.js', 'import-django', source], { cwd: PROJECT_ROOT, env }).catch((error) => error);
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/^CommandError: The target database is not empty/);
+    expect(again.stderr).toMatch(/^Database: .*\nCommandError: The target database is not empty/);
   });
 });
 

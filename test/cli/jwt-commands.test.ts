@@ -22,7 +22,7 @@ describe.each(DIALECTS)('JWT refresh tokens from the CLI on %s', (dialect) => {
   beforeEach(async () => {
     database = await createTestDatabase(dialect);
     const { ctx } = commandContext(database);
-    await setUserCommand(ctx, 'alice', { password: 'alice-password', inactive: false, staff: false });
+    await setUserCommand(ctx, 'alice', { password: 'alice-password', active: true, staff: false });
     userId = (await findUserByUsername(database.db.kysely, 'alice'))!.id;
   });
   afterEach(async () => {
@@ -47,7 +47,7 @@ describe.each(DIALECTS)('JWT refresh tokens from the CLI on %s', (dialect) => {
     await revokeTokenCommand(ctx, 'alice');
     expect(await isBlacklisted(database.db.kysely, String(first.jti))).toBe(true);
     const second = await issue(86_400);
-    await setUserCommand(ctx, 'alice', { password: 'alice-password', inactive: true, staff: false });
+    await setUserCommand(ctx, 'alice', { password: 'alice-password', active: false });
     expect(await isBlacklisted(database.db.kysely, String(second.jti))).toBe(true);
   });
 });

@@ -72,7 +72,7 @@ describe.runIf(existsSync(SUITE)).each(DIALECTS)('the notes suite on %s', (diale
   it('passes every case', async () => {
     const result = await run(process.execPath, [SUITE, '--base', base, '--suite', 'notes'], {
       cwd: EXAMPLE,
-      env: { ...env, ADDUSER_CMD: 'node dist/manage.js user set {username} --password {password} {flags}' },
+      env: { ...env, ADDUSER_CMD: 'node dist/manage.js user set {username} --password {password} --reset-flags {flags}' },
       timeout: 300_000,
     }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? ''}` }));
     expect(result.stdout.split('\n').filter((line) => line.startsWith('FAIL'))).toEqual([]);
