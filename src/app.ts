@@ -4,8 +4,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { METHODS } from 'node:http';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { adminRouter, adminRoutes } from './admin/routes.js';
@@ -26,6 +24,7 @@ import { middlewarePlugin, NOT_FOUND_PAGE } from './http/middleware.js';
 import { RequestLog, requestLogPlugin } from './http/request-log.js';
 import { viewsPlugin } from './http/view.js';
 import { defaultRouter, registerRouters, type Router } from './generics/routers.js';
+import { registerApiDocs as apiDocs } from './openapi/docs.js';
 import { openApiDocument } from './openapi/document.js';
 import { productViewSet } from './products/resource.js';
 
@@ -43,13 +42,9 @@ export const CLIENT_PAGE_CSP = [
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** The OpenAPI document at /api/docs/json and Swagger UI at /api/docs/. */
+/** The OpenAPI document at /api/docs/json and Swagger UI at /api/docs/ (openapi/docs.ts). */
 async function registerApiDocs(app: FastifyInstance, config: Config, routers: readonly Router[]): Promise<void> {
-  await app.register(fastifySwagger, {
-    mode: 'static',
-    specification: { document: openApiDocument({ tokenMode: config.tokenMode, version: PACKAGE_VERSION, routers, adminRouters: [adminRouter()] }) as never },
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(apiDocs, { document: openApiDocument({ tokenMode: config.tokenMode, version: PACKAGE_VERSION, routers, adminRouters: [adminRouter()] }) });
 }
 
 export interface AppOptions {
