@@ -27,13 +27,15 @@ const StaffContext = createContext<StaffContextValue>({ status: { state: 'unknow
 export function StaffProvider({ children }: { children: ReactNode }): ReactElement {
   const api = useApi();
   const { session } = useAuth();
-  const token = session?.token ?? null;
+  // Keyed by who is signed in, not by the key: signing in again in place (a new key for
+  // the same user) must not unmount the admin page and the form open on it.
+  const username = session?.username ?? null;
   const [status, setStatus] = useState<StaffStatus>({ state: 'unknown' });
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     setStatus({ state: 'unknown' });
-    if (token === null) return undefined;
+    if (username === null) return undefined;
     const controller = new AbortController();
     getAdminRoot(api, { signal: controller.signal })
       .then((root) => setStatus({ state: 'staff', me: root.me }))
@@ -45,7 +47,7 @@ export function StaffProvider({ children }: { children: ReactNode }): ReactEleme
         else setStatus({ state: 'error', error: caught instanceof ApiError ? caught : new ApiError({ status: 0, detail: String(caught) }) });
       });
     return () => controller.abort();
-  }, [api, token, attempt]);
+  }, [api, username, attempt]);
 
   const retry = useCallback(() => setAttempt((value) => value + 1), []);
   return <StaffContext.Provider value={{ status, retry }}>{children}</StaffContext.Provider>;

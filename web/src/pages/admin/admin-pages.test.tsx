@@ -147,6 +147,40 @@ describe('admin pages', () => {
     await waitFor(() => expect(screen.queryByText(key)).toBeNull());
   });
 
+  it('shows a superuser who resets their own token the new key, then carries on with it', async () => {
+    const u = userEvent.setup();
+    const key = 'c'.repeat(40);
+    let current = TOKEN;
+    const { server } = renderApp({
+      path: '/admin/users',
+      session: SESSION,
+      handler: (request) => {
+        // The server's rule: only the newest key works.
+        if (request.headers.Authorization !== `Token ${current}`) return { status: 401, body: { detail: 'Invalid token.' } };
+        return adminServer((req, path) => {
+          if (path === '/api/admin/users/') return { status: 200, body: page([user(2, 'stella', { is_staff: true, is_superuser: true })]) };
+          if (path === '/api/admin/tokens/' && req.method === 'POST') {
+            current = key;
+            return { status: 201, body: { user: { id: 2, username: 'stella' }, key, key_prefix: 'cccccc', created: '2026-11-28T15:00:00Z' } };
+          }
+          return undefined;
+        }, { ...STELLA, is_superuser: true })(request);
+      },
+    });
+    await screen.findByRole('rowheader', { name: 'stella' });
+    await u.click(screen.getByRole('button', { name: 'Reset token for stella' }));
+    await u.click(within(await screen.findByRole('alertdialog', { name: 'Reset token?' })).getByRole('button', { name: 'Reset token' }));
+    const shown = await screen.findByRole('dialog', { name: 'New token for stella' });
+    expect(within(shown).getByTestId('new-key').textContent).toBe(key);
+    await u.click(within(shown).getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(screen.getByRole('heading', { level: 1, name: 'Users' })).toBeTruthy();
+    expect(screen.queryByRole('dialog', { name: 'Sign in again' })).toBeNull();
+    expect(window.sessionStorage.getItem('tessera.token')).toBe(key);
+    expect(server.requests.at(-1)?.headers.Authorization).toBe(`Token ${key}`);
+    expect(server.requests.some((request) => request.url === '/api/token-auth/')).toBe(false);
+  });
+
   it("offers a superuser's row no buttons to a staff member who is not a superuser", async () => {
     renderApp({
       path: '/admin/users',

@@ -5,8 +5,8 @@
 import { useState } from 'react';
 import type { ReactElement } from 'react';
 import { listTokens, resetToken, revokeToken } from '../../api/admin.ts';
-import type { AdminToken, CreatedToken } from '../../api/admin.ts';
-import { useApi } from '../../auth/auth-context.tsx';
+import type { AdminMe, AdminToken, CreatedToken } from '../../api/admin.ts';
+import { useApi, useAuth } from '../../auth/auth-context.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { PageHeading } from '../../components/page-heading.tsx';
@@ -18,11 +18,12 @@ import { NewKeyDialog } from './user-dialogs.tsx';
 type Confirm = { kind: 'reset' | 'revoke'; token: AdminToken };
 
 export function TokensPage(): ReactElement {
-  return <AdminLayout>{() => <Tokens />}</AdminLayout>;
+  return <AdminLayout>{(me) => <Tokens me={me} />}</AdminLayout>;
 }
 
-function Tokens(): ReactElement {
+function Tokens({ me }: { me: AdminMe }): ReactElement {
   const api = useApi();
+  const { adoptToken } = useAuth();
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
   const { state, reload } = usePagedList((q, signal) => listTokens(api, q, { signal }), { search, page });
@@ -34,7 +35,9 @@ function Tokens(): ReactElement {
   function runConfirmed(): Promise<void> {
     return confirmation.run(async ({ kind, token }) => {
       if (kind === 'reset') {
-        setNewKey(await resetToken(api, token.user.id));
+        const created = await resetToken(api, token.user.id);
+        if (created.user.id === me.id) adoptToken(created.key);
+        setNewKey(created);
         setNotice(`Made a new token for ${token.user.username}.`);
       } else {
         await revokeToken(api, token.user.id);

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import type { ReactElement } from 'react';
 import { deleteUser, listUsers, resetToken } from '../../api/admin.ts';
 import type { AdminMe, AdminUser, CreatedToken } from '../../api/admin.ts';
-import { useApi } from '../../auth/auth-context.tsx';
+import { useApi, useAuth } from '../../auth/auth-context.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { PageHeading } from '../../components/page-heading.tsx';
@@ -27,6 +27,7 @@ export function UsersPage(): ReactElement {
 
 function Users({ me }: { me: AdminMe }): ReactElement {
   const api = useApi();
+  const { adoptToken } = useAuth();
   const [search, setSearch] = useState('');
   const [active, setActive] = useState('');
   const [staff, setStaff] = useState('');
@@ -45,7 +46,10 @@ function Users({ me }: { me: AdminMe }): ReactElement {
         await deleteUser(api, user.id);
         setNotice(`Deleted user ${user.username}.`);
       } else {
-        setNewKey(await resetToken(api, user.id));
+        const created = await resetToken(api, user.id);
+        // One's own key: the old one is dead already; carry on with the new one.
+        if (created.user.id === me.id) adoptToken(created.key);
+        setNewKey(created);
         setNotice(`Made a new token for ${user.username}.`);
       }
       reload();
