@@ -52,6 +52,20 @@ describe.skipIf(TARGET === 'reference')('API docs (tessera)', () => {
     });
   }
 
+  it("the HTML page of an API URL explains how to authenticate and links to the docs", async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const response = await page.goto(`${server.appUrl}/api/products/`);
+    expect(response?.status()).toBe(401);
+    await page.getByRole('heading', { name: 'Authenticating' }).waitFor();
+    await expect(page.locator('body').textContent()).resolves.toContain('Authorization: Token <key>');
+    await expect(page.locator('body').textContent()).resolves.toContain('POST /api/token-auth/');
+    await screenshot(page, 'api-html-page');
+    await page.getByRole('link', { name: '/api/docs/', exact: true }).click();
+    await page.locator('.swagger-ui .info .title').filter({ hasText: 'Tessera' }).waitFor();
+    await context.close();
+  });
+
   it('still upgrades insecure requests for a page served over HTTPS by a proxy', async () => {
     const response = await fetch(`${server.apiUrl}/api/docs/`, { headers: { 'X-Forwarded-Proto': 'https' } });
     expect(response.status).toBe(200);
