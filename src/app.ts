@@ -121,7 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const routers = [tesseraRouter(), ...(options.routers ?? [])];
   registerRouters(app, routers, { db, defaultAccess });
-  await app.register(adminRoutes, { db, sealer, defaultAccess });
+  await app.register(adminRoutes, { db, sealer, defaultAccess, throttle });
 
   if (config.apiDocs) await registerApiDocs(app, config, routers);
 

@@ -6,6 +6,7 @@
 import type { ReactElement } from 'react';
 import type { Session } from './api/token-store.ts';
 import { LoginPage } from './pages/login-page.tsx';
+import { DevicesPage } from './pages/devices-page.tsx';
 import { ProductsPage } from './pages/products-page.tsx';
 import { AdminProductsPage } from './pages/admin/admin-products-page.tsx';
 import { AuditLogPage } from './pages/admin/audit-log-page.tsx';
@@ -50,6 +51,7 @@ export const routes: readonly RouteDefinition[] = [
     render: () => <ProductsPage />,
     nav: { label: 'Products' },
   },
+  { path: '/devices', title: 'Devices', access: 'signed-in', render: () => <DevicesPage />, nav: { label: 'Devices' } },
   // The admin pages check staff status themselves and show "not allowed" to others.
   { path: '/admin', title: 'Admin', access: 'signed-in', render: () => <Redirect to="/admin/users" />, nav: { label: 'Admin', staffOnly: true, to: '/admin/users' } },
   { path: '/admin/users', title: 'Users · Admin', access: 'signed-in', render: () => <UsersPage /> },

@@ -14,7 +14,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactElement, ReactNode } from 'react';
-import { logout, obtainToken } from '../api/auth.ts';
+import { logout, logoutAll, obtainToken } from '../api/auth.ts';
 import type { Credentials } from '../api/auth.ts';
 import type { ApiClient } from '../api/client.ts';
 import { ApiError } from '../api/errors.ts';
@@ -32,6 +32,7 @@ export interface AuthNotice {
 export const SIGNED_OUT_MESSAGE = 'You have been logged out.';
 export const SIGNED_OUT_UNCONFIRMED_MESSAGE =
   'You are logged out on this device, but the server could not be reached to revoke the session.';
+export const SIGNED_OUT_EVERYWHERE_MESSAGE = 'You have been logged out on every device.';
 export const SESSION_ENDED_MESSAGE = 'Your session has ended. Please sign in again.';
 
 /** Why the server refused the token, in plain words, from DRF's `detail`. */
@@ -71,6 +72,8 @@ export interface AuthContextValue {
   signIn(credentials: Credentials, options: SignInOptions): Promise<void>;
   /** Always ends the local session, even when the server cannot be told. */
   signOut(): Promise<void>;
+  /** Deletes every token of the user (every device), then ends the local session. */
+  signOutEverywhere(): Promise<void>;
   /**
    * Carries on with a new key for the signed-in user (a superuser who reset their own token
    * in the admin): the old one stopped working the moment the server made this one.
@@ -179,6 +182,12 @@ export function AuthProvider({ api, children }: AuthProviderProps): ReactElement
     setState({ session: null, notice: { reason: 'signed-out', message } });
   }, [api]);
 
+  const signOutEverywhere = useCallback(async (): Promise<void> => {
+    await logoutAll(api);
+    api.tokenStore.clear();
+    setState({ session: null, notice: { reason: 'signed-out', message: SIGNED_OUT_EVERYWHERE_MESSAGE } });
+  }, [api]);
+
   const adoptToken = useCallback(
     (token: string): void => {
       api.tokenStore.replaceToken(token);
@@ -188,8 +197,8 @@ export function AuthProvider({ api, children }: AuthProviderProps): ReactElement
   );
 
   const value = useMemo<AuthContextValue>(
-    () => ({ api, session: state.session, notice: state.notice, signIn, signOut, adoptToken, reauth }),
-    [api, state, signIn, signOut, adoptToken, reauth],
+    () => ({ api, session: state.session, notice: state.notice, signIn, signOut, signOutEverywhere, adoptToken, reauth }),
+    [api, state, signIn, signOut, signOutEverywhere, adoptToken, reauth],
   );
   return (
     <AuthContext.Provider value={value}>

@@ -20,7 +20,7 @@ const page = (results: unknown[], extra: Record<string, unknown> = {}) => ({ cou
 function adminServer(routes: (request: RecordedRequest, path: string) => FakeResponse | undefined, me: unknown = STELLA) {
   return (request: RecordedRequest): FakeResponse => {
     const path = new URL(request.url, 'http://test').pathname;
-    if (path === '/api/admin/') return me === null ? { status: 403, body: { detail: 'You do not have permission to perform this action.' } } : { status: 200, body: { me } };
+    if (path === '/api/admin/me/') return { status: 200, body: me === null ? { id: 9, username: 'nina', is_staff: false, is_superuser: false } : { is_staff: true, ...(me as object) } };
     return routes(request, path) ?? { status: 404, body: { detail: 'Not found.' } };
   };
 }
@@ -61,7 +61,9 @@ describe('admin pages', () => {
     await u.type(screen.getByLabelText('Search users'), 'ali');
     await u.selectOptions(screen.getByLabelText('Active'), 'false');
     await u.click(screen.getByRole('button', { name: 'Search' }));
-    await waitFor(() => expect(server.requests.at(-1)?.url).toBe('/api/admin/users/?search=ali&is_active=false&page=1'));
+    await waitFor(() => expect(server.requests.at(-1)?.url).toBe('/api/admin/users/?search=ali&is_active=false&ordering=id&page=1'));
+    // The list's state is in the address: reload, deep links and Back work.
+    expect(window.location.search).toBe('?search=ali&is_active=false');
 
     await u.click(screen.getByRole('button', { name: 'Next page' }));
     await screen.findByRole('rowheader', { name: 'zed' });
@@ -89,6 +91,12 @@ describe('admin pages', () => {
     expect((within(dialog).getByLabelText('Superuser') as HTMLInputElement).disabled).toBe(true);
     await u.type(within(dialog).getByLabelText('Username'), 'stella');
     await u.type(within(dialog).getByLabelText('Password'), '12345678');
+    await u.type(within(dialog).getByLabelText('Password (again)'), '12345679');
+    await u.click(within(dialog).getByRole('button', { name: 'Create user' }));
+    // A typo in the password is caught before anything is sent.
+    expect(await within(dialog).findByText('The two passwords do not match.')).toBeTruthy();
+    await u.clear(within(dialog).getByLabelText('Password (again)'));
+    await u.type(within(dialog).getByLabelText('Password (again)'), '12345678');
     await u.click(within(dialog).getByRole('button', { name: 'Create user' }));
     const username = within(dialog).getByLabelText('Username');
     await waitFor(() => expect(username.getAttribute('aria-invalid')).toBe('true'));
@@ -257,6 +265,6 @@ describe('admin pages', () => {
     const cell = await screen.findByText('is_active: true → false');
     expect(cell.closest('tr')?.textContent).toContain('10.0.0.1');
     await u.selectOptions(screen.getByLabelText('Action'), 'user_updated');
-    await waitFor(() => expect(server.requests.at(-1)?.url).toBe('/api/admin/audit-log/?action=user_updated&page=1'));
+    await waitFor(() => expect(server.requests.at(-1)?.url).toBe('/api/admin/audit-log/?action=user_updated&ordering=-created&page=1'));
   });
 });
