@@ -58,7 +58,7 @@ describe('signing in again when the token stops working', () => {
     expect(fake.requests.find((request) => request.url === '/api/token-auth/')?.body).toEqual({ username: 'alice', password: 'wrong' });
     // "Remember me" stays as chosen, with the new key.
     expect(window.localStorage.getItem('tessera.token')).toBe(NEW_TOKEN);
-  });
+  }, 20_000);
 
   it('says why when the server says the token expired or the user was deactivated', async () => {
     for (const [refusal, reason] of [['Token has expired.', 'Your session has expired.'], ['User inactive or deleted.', 'Your account has been deactivated.']] as const) {
