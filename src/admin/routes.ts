@@ -48,8 +48,6 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
           tokens: `${base}/tokens/`,
           products: `${base}/products/`,
           audit_log: `${base}/audit-log/`,
-          devices: `${base}/devices/`,
-          throttles: `${base}/throttles/`,
           me: { id: user.id, username: user.username, is_superuser: user.isSuperuser },
         },
       };
