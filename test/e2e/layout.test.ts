@@ -91,7 +91,8 @@ describe.skipIf(TARGET === 'reference')('layout at 1280 px and 390 px (tessera)'
       const page = await context.newPage();
       const errors = collectPageErrors(page);
       await page.goto(`${server.appUrl}/login`);
-      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      // The first page of a fresh context on a busy machine can take a while.
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor({ timeout: 30_000 });
       expect(await sidewaysOverflow(page)).toEqual({ page: 0, clipped: [] });
       await screenshot(page, `layout-login-${size}`);
       await signIn(page, server.appUrl, 'boss', 'boss-password-1');

@@ -25,7 +25,7 @@ function server(routes: (request: RecordedRequest, path: string, query: URLSearc
 
 const rowOf = (name: string) => screen.getByRole('rowheader', { name }).closest('tr') as HTMLElement;
 
-describe('admin lists', () => {
+describe('admin lists', { timeout: 20_000 }, () => {
   it('opens a deep link with its search, filter, ordering and page, and sorts by a column header', async () => {
     const u = userEvent.setup();
     const { server: fake } = renderApp({
@@ -150,7 +150,7 @@ describe('admin lists', () => {
   });
 });
 
-describe('Devices page', () => {
+describe('Devices page', { timeout: 20_000 }, () => {
   it("lists the user's devices, signs one out, and signs out everywhere", async () => {
     const u = userEvent.setup();
     const devices = [

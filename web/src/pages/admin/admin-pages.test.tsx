@@ -29,7 +29,7 @@ function rowOf(username: string): HTMLElement {
   return screen.getByRole('rowheader', { name: username }).closest('tr') as HTMLElement;
 }
 
-describe('admin pages', () => {
+describe('admin pages', { timeout: 20_000 }, () => {
   it('shows "not allowed" to a user who is not staff, and no Admin link', async () => {
     renderApp({ path: '/admin/users', session: SESSION, handler: adminServer(() => undefined, null) });
     expect(await screen.findByRole('heading', { level: 1, name: 'Not allowed' })).toBeTruthy();
