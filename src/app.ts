@@ -4,8 +4,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { METHODS } from 'node:http';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pino from 'pino';
@@ -35,6 +33,7 @@ import { viewsPlugin } from './http/view.js';
 import { databaseCheck, healthRoutes, type ReadinessCheck } from './http/health.js';
 import { metricsPlugin, type Metrics } from './metrics.js';
 import { defaultRouter, registerRouters, type Router } from './generics/routers.js';
+import { registerApiDocs as apiDocs } from './openapi/docs.js';
 import { openApiDocument } from './openapi/document.js';
 import { productViewSet } from './products/resource.js';
 
@@ -52,13 +51,9 @@ export const CLIENT_PAGE_CSP = [
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** The OpenAPI document at /api/docs/json and Swagger UI at /api/docs/. */
+/** The OpenAPI document at /api/docs/json and Swagger UI at /api/docs/ (openapi/docs.ts). */
 async function registerApiDocs(app: FastifyInstance, config: Config, routers: readonly Router[]): Promise<void> {
-  await app.register(fastifySwagger, {
-    mode: 'static',
-    specification: { document: openApiDocument({ tokenMode: config.tokenMode, version: PACKAGE_VERSION, routers, adminRouters: [adminRouter()], jwt: config.jwt !== null }) as never },
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(apiDocs, { document: openApiDocument({ tokenMode: config.tokenMode, version: PACKAGE_VERSION, routers, adminRouters: [adminRouter()], jwt: config.jwt !== null }) });
 }
 
 export interface AppOptions {
@@ -166,7 +161,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const routers = [tesseraRouter(), ...(options.routers ?? [])];
   registerRouters(app, routers, { db, defaultAccess });
-  await app.register(adminRoutes, { db, sealer, defaultAccess });
+  await app.register(adminRoutes, { db, sealer, defaultAccess, throttle });
 
   if (config.apiDocs) await registerApiDocs(app, config, routers);
 

@@ -8,8 +8,12 @@ import type { Db } from '../db/connect.js';
 import { registerRouters, simpleRouter, type Router } from '../generics/routers.js';
 import { registerView } from '../http/view.js';
 import { adminProductViewSet } from '../products/resource.js';
+import type { LoginThrottle } from '../auth/throttle.js';
 import { adminAuditRoutes } from './audit-log.js';
 import { adminRefreshTokenRoutes } from './refresh-tokens.js';
+import { adminDeviceRoutes } from './devices.js';
+import { adminMeRoutes } from './me.js';
+import { adminThrottleRoutes } from './throttles.js';
 import { adminTokenRoutes } from './tokens.js';
 import { adminUserRoutes } from './users.js';
 
@@ -23,6 +27,8 @@ export interface AdminRoutesOptions {
   readonly sealer: TokenSealer;
   /** The app's default policy; the admin keeps its authentication and requires staff. */
   readonly defaultAccess: AccessPolicy;
+  /** The login throttle, for staff to clear a username's (throttles.ts). */
+  readonly throttle?: LoginThrottle;
 }
 
 export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOptions): Promise<void> {
@@ -53,4 +59,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
   await app.register(adminRefreshTokenRoutes, { db, access });
   registerRouters(app, [adminRouter()], { db, defaultAccess: access });
   await app.register(adminAuditRoutes, { db, access });
+  await app.register(adminDeviceRoutes, { db, access });
+  await app.register(adminMeRoutes, { defaultAccess: options.defaultAccess });
+  if (options.throttle) await app.register(adminThrottleRoutes, { db, access, throttle: options.throttle });
 }

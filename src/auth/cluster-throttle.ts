@@ -25,6 +25,14 @@ interface SucceededMessage {
   readonly id: number;
 }
 
+/** The admin's look-up ('wait', answered) and clearing ('clear', not answered). */
+interface InspectMessage {
+  readonly channel: typeof CHANNEL;
+  readonly op: 'wait' | 'clear';
+  readonly id: number;
+  readonly keys: readonly string[];
+}
+
 interface AnswerMessage {
   readonly channel: typeof CHANNEL;
   readonly op: 'answer';
@@ -32,7 +40,7 @@ interface AnswerMessage {
   readonly wait: number;
 }
 
-type ThrottleMessage = ReserveMessage | SucceededMessage | AnswerMessage;
+type ThrottleMessage = ReserveMessage | SucceededMessage | InspectMessage | AnswerMessage;
 
 function isThrottleMessage(message: unknown): message is ThrottleMessage {
   return typeof message === 'object' && message !== null && (message as { channel?: unknown }).channel === CHANNEL;
@@ -59,6 +67,12 @@ export function serveLoginThrottleToWorkers(limits: ThrottleLimits): void {
         if (reservation.wait === 0) pending.set(key, { reservation, at: Date.now() });
         if (worker.isConnected()) worker.send({ channel: CHANNEL, op: 'answer', id: message.id, wait: reservation.wait } satisfies AnswerMessage);
       });
+    } else if (message.op === 'wait') {
+      void throttle.wait(message.keys).then((wait) => {
+        if (worker.isConnected()) worker.send({ channel: CHANNEL, op: 'answer', id: message.id, wait } satisfies AnswerMessage);
+      });
+    } else if (message.op === 'clear') {
+      for (const key of message.keys) void throttle.clear(key);
     } else if (message.op === 'succeeded') {
       const entry = pending.get(key);
       pending.delete(key);
@@ -78,7 +92,7 @@ export function clusterLoginThrottle(limits: ThrottleLimits): LoginThrottle {
   }
   process.on('message', onMessage);
 
-  function ask(id: number, keys: readonly string[]): Promise<number | null> {
+  function ask(id: number, keys: readonly string[], op: 'reserve' | 'wait' = 'reserve'): Promise<number | null> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => settle(null), IPC_TIMEOUT_MS);
       function settle(wait: number | null): void {
@@ -87,7 +101,7 @@ export function clusterLoginThrottle(limits: ThrottleLimits): LoginThrottle {
         resolve(wait);
       }
       waiting.set(id, settle);
-      process.send!({ channel: CHANNEL, op: 'reserve', id, keys } satisfies ReserveMessage, undefined, undefined, (error) => {
+      process.send!({ channel: CHANNEL, op, id, keys } satisfies ReserveMessage | InspectMessage, undefined, undefined, (error) => {
         if (error !== null) settle(null);
       });
     });
@@ -104,6 +118,14 @@ export function clusterLoginThrottle(limits: ThrottleLimits): LoginThrottle {
           if (wait === 0 && process.connected) process.send!({ channel: CHANNEL, op: 'succeeded', id } satisfies SucceededMessage);
         },
       };
+    },
+    async wait(keys) {
+      const wait = await ask(nextId++, keys, 'wait');
+      return Math.max(wait ?? 0, await local.wait(keys));
+    },
+    async clear(key) {
+      await local.clear(key);
+      if (process.connected) process.send!({ channel: CHANNEL, op: 'clear', id: nextId++, keys: [key] } satisfies InspectMessage);
     },
     async close() {
       process.off('message', onMessage);

@@ -38,6 +38,10 @@ export interface LoginThrottle {
    * its limit: then counts nothing and answers the wait. Atomic across concurrent calls.
    */
   reserve(keys: readonly string[]): Promise<Reservation>;
+  /** Seconds until a login for these keys may be tried again (0: now), counting nothing (the admin's look-up). */
+  wait(keys: readonly string[]): Promise<number>;
+  /** Forgets what a key has counted (staff clearing a username's throttle). */
+  clear(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,8 +83,7 @@ export function memoryLoginThrottle(limits: ThrottleLimits, now: () => number = 
     const time = now();
     for (const [key, counter] of counters) if (counter.resetAt <= time) counters.delete(key);
   }
-  // No await between the check and the increments: one call is one atomic step.
-  function reserveNow(keys: readonly string[]): Reservation {
+  function waitNow(keys: readonly string[]): number {
     let wait = 0;
     for (const key of keys) {
       const counter = current(key);
@@ -89,6 +92,11 @@ export function memoryLoginThrottle(limits: ThrottleLimits, now: () => number = 
         wait = Math.max(wait, (counter.resetAt - now()) / 1000);
       }
     }
+    return wait;
+  }
+  // No await between the check and the increments: one call is one atomic step.
+  function reserveNow(keys: readonly string[]): Reservation {
+    const wait = waitNow(keys);
     if (wait > 0) return throttled(wait);
     if (counters.size > 100_000) sweep();
     const counted = keys.map((key) => {
@@ -115,6 +123,12 @@ export function memoryLoginThrottle(limits: ThrottleLimits, now: () => number = 
   return {
     async reserve(keys) {
       return reserveNow(keys);
+    },
+    async wait(keys) {
+      return waitNow(keys);
+    },
+    async clear(key) {
+      counters.delete(key);
     },
     async close() {
       counters.clear();
@@ -181,6 +195,23 @@ export function redisLoginThrottle(redis: Redis, limits: ThrottleLimits, prefix 
           await commands.tesseraThrottleSucceeded(names.length, ...names);
         },
       };
+    },
+    async wait(keys) {
+      const pipeline = redis.pipeline();
+      for (const key of keys) pipeline.get(prefix + key).pttl(prefix + key);
+      const results = (await pipeline.exec()) ?? [];
+      let wait = 0;
+      keys.forEach((key, index) => {
+        const failed = results[index * 2]?.[0] ?? results[index * 2 + 1]?.[0];
+        if (failed) throw failed;
+        const count = Number(results[index * 2]?.[1] ?? 0);
+        const ttl = Number(results[index * 2 + 1]?.[1] ?? 0);
+        if (count > 0 && count >= limitFor(key, limits) && ttl > 0) wait = Math.max(wait, ttl / 1000);
+      });
+      return wait;
+    },
+    async clear(key) {
+      await redis.del(prefix + key);
     },
     async ping() {
       await redis.ping();
@@ -250,6 +281,25 @@ export function resilientLoginThrottle(primary: RemoteLoginThrottle, fallback: L
         }
       }
       return fallback.reserve(keys);
+    },
+    async wait(keys) {
+      const local = await fallback.wait(keys);
+      if (probe !== null) return local;
+      try {
+        return Math.max(local, await primary.wait(keys));
+      } catch (error) {
+        away(error);
+        return local;
+      }
+    },
+    async clear(key) {
+      await fallback.clear(key);
+      if (probe !== null) return;
+      try {
+        await primary.clear(key);
+      } catch (error) {
+        away(error);
+      }
     },
     async close() {
       closed = true;

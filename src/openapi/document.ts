@@ -91,6 +91,18 @@ const Device = Type.Object({
   expires: Type.Union([DateTime(), Type.Null()]),
   current: Type.Boolean({ description: 'The token this request was made with' }),
 });
+const AdminDevice = Type.Object({
+  id: Type.Integer(),
+  user: UserRef,
+  name: Type.String({ maxLength: DEVICE_NAME_MAX_LENGTH }),
+  created: DateTime(),
+  expires: Type.Union([DateTime(), Type.Null()]),
+}, { description: 'A per-device token (TOKEN_MODE=per-device); never the key' });
+const AdminMe = Type.Object({ id: Type.Integer(), username: Type.String(), is_staff: Type.Boolean(), is_superuser: Type.Boolean() });
+const ThrottleStatus = Type.Object({
+  username: Type.String(),
+  wait: Type.Integer({ minimum: 0, description: 'Seconds until a login for this username may be tried again; 0: now' }),
+});
 
 interface OperationSpec {
   id: string;
@@ -254,6 +266,20 @@ export function openApiDocument(options: OpenApiOptions) {
           parameters: listParameters(['action', 'object_type', 'object_id', 'actor', 'since', 'until'].map((name) => query(name, 'Exact match (since/until: ISO 8601)'))),
         }),
       },
+      '/api/admin/me/': {
+        get: operation({ id: 'adminMe', summary: 'Whether the signed-in user may use the admin (any signed-in user)', tag: 'admin', ok: 200, response: ref('AdminMe') }),
+      },
+      '/api/admin/devices/': {
+        get: operation({ id: 'listAdminDevices', summary: 'Per-device tokens that have not expired', tag: 'admin', ok: 200, response: pageOf('AdminDevice'), parameters: listParameters() }),
+      },
+      '/api/admin/devices/{id}/': {
+        parameters: [idParameter()],
+        delete: operation({ id: 'destroyAdminDevice', summary: 'Sign one device out', tag: 'admin', ok: 204 }),
+      },
+      '/api/admin/throttles/': {
+        get: operation({ id: 'retrieveAdminThrottle', summary: "Whether logins for a username are throttled", tag: 'admin', ok: 200, response: ref('ThrottleStatus'), parameters: [{ ...query('username', 'The username to look up'), required: true }] }),
+        post: operation({ id: 'clearAdminThrottle', summary: "Clear a username's login throttle (audited)", tag: 'admin', ok: 200, body: Type.Object({ username: Type.String() }), response: ref('ThrottleStatus') }),
+      },
       '/api/admin/audit-log/{id}/': {
         parameters: [idParameter()],
         get: operation({ id: 'retrieveAdminAuditEntry', summary: 'One audit entry', tag: 'admin', ok: 200, response: ref('AuditEntry') }),
@@ -264,7 +290,7 @@ export function openApiDocument(options: OpenApiOptions) {
         TokenAuthentication: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The word `Token`, a space, then the key' },
         ...(options.jwt ? { JWTAuthentication: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from /api/token/' } } : {}),
       },
-      schemas: { Detail, ValidationErrors, Message, AdminUser, AdminToken, AdminRefreshToken, AuditEntry, ...ACCOUNT_SCHEMAS, ...resources.schemas, ...adminResources.schemas },
+      schemas: { Detail, ValidationErrors, Message, AdminUser, AdminUserInput, AdminToken, AdminTokenCreated, AdminRefreshToken, AuditEntry, Device, AdminDevice, AdminMe, ThrottleStatus, ...ACCOUNT_SCHEMAS, ...resources.schemas, ...adminResources.schemas },
     },
   };
 }

@@ -235,11 +235,14 @@ describe(`products (${TARGET})`, () => {
       body: { detail: 'Invalid token.' },
     });
 
-    // A page still holding the old token is sent back to login on the first 401.
+    // A page still holding the old token (and no username to ask the password of) is sent
+    // back to login on the first 401, which says why.
     await page.evaluate((key) => window.sessionStorage.setItem('tessera.token', key), token);
     await page.goto(`${server.appUrl}/products`);
     await page.waitForURL(/\/login\?next=%2Fproducts$/);
-    await expect(page.getByRole('status').textContent()).resolves.toBe('Your session has ended. Please sign in again.');
+    await expect(page.getByRole('status').textContent()).resolves.toBe(
+      'Your session was ended elsewhere: you signed out on another device, or your token was revoked or replaced.',
+    );
     await expect(storedToken(page)).resolves.toEqual({ local: null, session: null });
     await screenshot(page, 'logout-02-session-ended');
 

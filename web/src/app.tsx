@@ -2,9 +2,11 @@
  * Picks the page for the current path, applies its access rule, and wraps signed-in pages
  * in the app shell. `/` goes to the products page; unknown paths get a 404 page.
  */
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import type { ReactElement } from 'react';
 import type { ApiClient } from './api/client.ts';
+import { QueryProvider } from './api/query.tsx';
 import { AuthProvider, useAuth } from './auth/auth-context.tsx';
 import { StaffProvider, useStaff } from './auth/staff-context.tsx';
 import { AppShell } from './components/app-shell.tsx';
@@ -22,12 +24,26 @@ export interface AppProps {
 
 export function App({ api, routes = defaultRoutes }: AppProps): ReactElement {
   return (
-    <AuthProvider api={api}>
-      <StaffProvider>
-        <Router routes={routes} />
-      </StaffProvider>
-    </AuthProvider>
+    <QueryProvider>
+      <AuthProvider api={api}>
+        <ForgetDataOnSignOut />
+        <StaffProvider>
+          <Router routes={routes} />
+        </StaffProvider>
+      </AuthProvider>
+    </QueryProvider>
   );
+}
+
+/** What one user saw is not kept for the next: signing out empties the query cache. */
+function ForgetDataOnSignOut(): null {
+  const { session } = useAuth();
+  const queryClient = useQueryClient();
+  const signedIn = session !== null;
+  useEffect(() => {
+    if (!signedIn) queryClient.clear();
+  }, [signedIn, queryClient]);
+  return null;
 }
 
 interface RouterProps {

@@ -7,6 +7,7 @@ import type { ReactElement } from 'react';
 import type { Session } from './api/token-store.ts';
 import { LoginPage } from './pages/login-page.tsx';
 import { AccountPage, ActivatePage, ForgotPasswordPage, ResetPasswordPage, SignUpPage } from './pages/account-pages.tsx';
+import { DevicesPage } from './pages/devices-page.tsx';
 import { ProductsPage } from './pages/products-page.tsx';
 import { AdminProductsPage } from './pages/admin/admin-products-page.tsx';
 import { AuditLogPage } from './pages/admin/audit-log-page.tsx';
@@ -57,6 +58,7 @@ export const routes: readonly RouteDefinition[] = [
     render: () => <ProductsPage />,
     nav: { label: 'Products' },
   },
+  { path: '/devices', title: 'Devices', access: 'signed-in', render: () => <DevicesPage />, nav: { label: 'Devices' } },
   // The admin pages check staff status themselves and show "not allowed" to others.
   { path: '/admin', title: 'Admin', access: 'signed-in', render: () => <Redirect to="/admin/users" />, nav: { label: 'Admin', staffOnly: true, to: '/admin/users' } },
   { path: '/admin/users', title: 'Users · Admin', access: 'signed-in', render: () => <UsersPage /> },

@@ -31,6 +31,7 @@ export interface TestServer {
 
 /** Tessera's own extras: its command line, on the server's database. */
 export interface TesseraServer extends TestServer {
+  port: number;
   /** Runs `tessera <args>` with the server's environment plus `extraEnv`; resolves with stdout. */
   manage(args: string[], extraEnv?: Record<string, string>): Promise<string>;
 }
@@ -40,6 +41,10 @@ export interface StartOptions {
   corsAllowedOrigins?: string;
   /** Reference mode only: skip building and serving the client (API-only tests). */
   withoutClient?: boolean;
+  /** More names for ALLOWED_HOSTS (a LAN name the browser maps to 127.0.0.1). */
+  extraAllowedHosts?: string[];
+  /** More environment for the server (TOKEN_MODE, TRUST_PROXY...). */
+  env?: Record<string, string>;
 }
 
 export async function startTessera(options: StartOptions = {}): Promise<TesseraServer> {
@@ -53,8 +58,9 @@ export async function startTessera(options: StartOptions = {}): Promise<TesseraS
     PORT: String(port),
     SECRET_KEY: 'e2e-only-not-secret-'.padEnd(64, 'x'),
     LOG_LEVEL: 'warn',
-    ALLOWED_HOSTS: '127.0.0.1,localhost',
+    ALLOWED_HOSTS: ['127.0.0.1', 'localhost', ...(options.extraAllowedHosts ?? [])].join(','),
     CORS_ALLOWED_ORIGINS: options.corsAllowedOrigins ?? 'http://localhost:5173,http://127.0.0.1:5173',
+    ...options.env,
   };
   const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const origin = `http://127.0.0.1:${port}`;
@@ -70,6 +76,7 @@ export async function startTessera(options: StartOptions = {}): Promise<TesseraS
   child.stderr?.resume();
 
   return {
+    port,
     appUrl: origin,
     apiUrl: origin,
     async createUser(username: string, password: string, userOptions: UserOptions = {}): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import type { ApiClient } from './client.ts';
 import type { Product, ProductInput } from './products.ts';
+import type { AdminDevice, AdminMe, AdminToken, AdminUser, AdminUserInput, AuditEntry, CreatedToken, ThrottleStatus } from './types.ts';
 
 export interface Page<T> {
   count: number;
@@ -20,32 +21,9 @@ export function pageCount(page: Page<unknown>, pageSize = ADMIN_PAGE_SIZE): numb
   return Math.max(1, Math.ceil(page.count / pageSize));
 }
 
-export interface AdminMe {
-  id: number;
-  username: string;
-  is_superuser: boolean;
-}
+export type { AdminMe } from './types.ts';
 
-export interface AdminRoot {
-  me: AdminMe;
-}
-
-export interface AdminUserInput {
-  username: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  is_active: boolean;
-  is_staff: boolean;
-  is_superuser: boolean;
-}
-
-export interface AdminUser extends AdminUserInput {
-  id: number;
-  date_joined: string;
-  last_login: string | null;
-  has_token: boolean;
-}
+export type { AdminDevice, AdminToken, AdminUser, AdminUserInput, AuditEntry, ThrottleStatus } from './types.ts';
 
 export interface NewAdminUser extends AdminUserInput {
   password: string;
@@ -53,34 +31,15 @@ export interface NewAdminUser extends AdminUserInput {
 
 export const USER_FIELDS = ['username', 'password', 'email', 'first_name', 'last_name', 'is_active', 'is_staff', 'is_superuser'] as const;
 
-export interface AdminToken {
-  user: { id: number; username: string };
-  key_prefix: string;
-  created: string;
-}
-
-/** The answer to creating or resetting a token: the only time the whole key is shown. */
-export interface CreatedToken extends AdminToken {
-  key: string;
-}
-
-export interface AuditEntry {
-  id: number;
-  created: string;
-  actor: { id: number | null; username: string } | null;
-  action: string;
-  object_type: 'user' | 'token' | 'product';
-  object_id: string | null;
-  object_repr: string;
-  changes: Record<string, unknown>;
-  ip: string | null;
-}
+/** The answer to creating or resetting a token (CreatedToken): the only time the whole key is shown. */
+export type { CreatedToken } from './types.ts';
 
 export const AUDIT_ACTIONS = [
   'login', 'login_failed', 'login_throttled', 'logout',
   'token_created', 'token_reset', 'token_revoked',
   'user_created', 'user_updated', 'user_deleted', 'password_changed',
   'product_created', 'product_updated', 'product_deleted',
+  'throttle_deleted',
 ] as const;
 
 /** Query parameters of a list; empty values are left out. */
@@ -99,8 +58,9 @@ interface CallOptions {
   signal?: AbortSignal;
 }
 
-export function getAdminRoot(api: ApiClient, options: CallOptions = {}): Promise<AdminRoot> {
-  return api.request<AdminRoot>('GET', '/api/admin/', options);
+/** Who is asking and whether they are staff; 200 for anyone signed in. */
+export function getAdminMe(api: ApiClient, options: CallOptions = {}): Promise<AdminMe> {
+  return api.request<AdminMe>('GET', '/api/admin/me/', options);
 }
 
 export function listUsers(api: ApiClient, query: ListQuery, options: CallOptions = {}): Promise<Page<AdminUser>> {
@@ -155,4 +115,21 @@ export async function deleteAdminProduct(api: ApiClient, id: number): Promise<vo
 
 export function listAudit(api: ApiClient, query: ListQuery, options: CallOptions = {}): Promise<Page<AuditEntry>> {
   return api.request<Page<AuditEntry>>('GET', withQuery('/api/admin/audit-log/', query), options);
+}
+
+/** Per-device tokens (TOKEN_MODE=per-device); an empty page in the other mode. */
+export function listAdminDevices(api: ApiClient, query: ListQuery, options: CallOptions = {}): Promise<Page<AdminDevice>> {
+  return api.request<Page<AdminDevice>>('GET', withQuery('/api/admin/devices/', query), options);
+}
+
+export async function revokeAdminDevice(api: ApiClient, id: number): Promise<void> {
+  await api.request('DELETE', `/api/admin/devices/${id}/`);
+}
+
+export function getThrottle(api: ApiClient, username: string): Promise<ThrottleStatus> {
+  return api.request<ThrottleStatus>('GET', withQuery('/api/admin/throttles/', { username }));
+}
+
+export function clearThrottle(api: ApiClient, username: string): Promise<ThrottleStatus> {
+  return api.request<ThrottleStatus>('POST', '/api/admin/throttles/', { body: { username } });
 }

@@ -2,6 +2,7 @@
  * Login and logout, DRF's `obtain_auth_token` and the seed's `LogoutView`.
  */
 import type { ApiClient } from './client.ts';
+import type { Device } from './types.ts';
 
 export interface Credentials {
   username: string;
@@ -27,4 +28,19 @@ export async function obtainToken(api: ApiClient, credentials: Credentials): Pro
  */
 export async function logout(api: ApiClient): Promise<void> {
   await api.request<unknown>('POST', '/api/logout/', { on401: 'reject-only' });
+}
+
+/** `POST /api/logout-all/`: deletes every token of the user, on every device. */
+export async function logoutAll(api: ApiClient): Promise<void> {
+  await api.request<unknown>('POST', '/api/logout-all/', { on401: 'reject-only' });
+}
+
+/** `GET /api/devices/` (TOKEN_MODE=per-device): the user's signed-in devices, newest first. */
+export function listDevices(api: ApiClient, options: { signal?: AbortSignal } = {}): Promise<Device[]> {
+  return api.request<Device[]>('GET', '/api/devices/', options);
+}
+
+/** `DELETE /api/devices/<id>/`: signs that one device out. */
+export async function signOutDevice(api: ApiClient, id: number): Promise<void> {
+  await api.request('DELETE', `/api/devices/${id}/`);
 }

@@ -7,9 +7,13 @@
  *   login request would be refused with 401 `Invalid token.`).
  * - Sends and reads JSON; a 204 (DELETE) resolves to `undefined`.
  * - Turns every failure into an `ApiError` (see errors.ts).
- * - On a 401 to an authenticated call, forgets the stored session and tells the
- *   `onUnauthorized` listeners (the app sends the user back to the login page), then
- *   rejects as usual so the caller's own clean-up runs.
+ * - On a 401 to an authenticated call (the token was revoked, expired, or its user
+ *   deactivated), asks the `reauthenticate` hook first: the app asks for the password
+ *   again in place, and once a new token is stored the call is sent again, so the page
+ *   that made it (a filled-in form, say) never notices. Calls refused meanwhile wait for
+ *   the same answer. Only when the user gives up (or without a hook) is the stored
+ *   session forgotten and the `onUnauthorized` listeners told (the app then shows the
+ *   login page), and the call rejects as usual so the caller's own clean-up runs.
  *
  * The base URL is `VITE_API_BASE_URL` ('' = same origin). Cookies are never sent
  * (`credentials: 'omit'`): the token is the only credential, which also keeps the
@@ -43,18 +47,39 @@ export interface ApiClientOptions {
 
 export type UnauthorizedListener = (error: ApiError) => void;
 
+/**
+ * Asked when the server refuses the stored token: resolves `true` once a new token is in
+ * the store (the refused call is then sent again), `false` to give up and sign out.
+ */
+export type Reauthenticate = (error: ApiError) => Promise<boolean>;
+
 export interface ApiClient {
   readonly baseUrl: string;
   readonly tokenStore: TokenStore;
   request<T>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>;
   /** Subscribes to "the server refused our token"; returns the unsubscribe function. */
   onUnauthorized(listener: UnauthorizedListener): () => void;
+  /** Installs (or with `null` removes) the hook that asks the user to sign in again. */
+  setReauthenticate(hook: Reauthenticate | null): void;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const tokenStore = options.tokenStore;
   const listeners = new Set<UnauthorizedListener>();
+  let reauthenticate: Reauthenticate | null = null;
+  let asking: Promise<boolean> | null = null;
+
+  /** One question to the user however many calls were refused at once. */
+  function askOnce(error: ApiError): Promise<boolean> {
+    if (reauthenticate === null) return Promise.resolve(false);
+    if (asking === null) {
+      asking = reauthenticate(error).finally(() => {
+        asking = null;
+      });
+    }
+    return asking;
+  }
 
   async function request<T>(
     method: HttpMethod,
@@ -90,6 +115,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       requestOptions.auth !== 'none' &&
       requestOptions.on401 !== 'reject-only'
     ) {
+      if (session !== null) {
+        // Another call may have signed in again while this one was on its way: just resend.
+        const current = tokenStore.read();
+        const renewed = current !== null && current.token !== session.token ? true : await askOnce(error);
+        if (renewed) return request<T>(method, path, requestOptions);
+      }
       tokenStore.clear();
       for (const listener of [...listeners]) listener(error);
     }
@@ -103,6 +134,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     onUnauthorized(listener: UnauthorizedListener): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    setReauthenticate(hook: Reauthenticate | null): void {
+      reauthenticate = hook;
     },
   };
 }

@@ -5,24 +5,9 @@
  * lose precision and the trailing zero.
  */
 import type { ApiClient } from './client.ts';
+import type { Product, ProductInput } from './types.ts';
 
-export interface Product {
-  id: number;
-  name: string;
-  description: string;
-  /** A decimal string with two places, as the server wrote it. */
-  price: string;
-  /** ISO 8601 in UTC with microseconds, e.g. "2026-11-28T14:51:16.620289Z". */
-  created_at: string;
-}
-
-/** What the form sends: everything the client may write (`id`, `created_at` are read-only). */
-export interface ProductInput {
-  name: string;
-  description: string;
-  /** Sent as typed; the server validates and normalises it. */
-  price: string;
-}
+export type { Product, ProductInput } from './types.ts';
 
 /** The writable fields, in form order; used to place each server message beside its field. */
 export const PRODUCT_FIELDS = ['name', 'description', 'price'] as const;

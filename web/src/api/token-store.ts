@@ -27,6 +27,12 @@ export interface TokenStore {
   read(): Session | null;
   save(session: Session, options: SaveOptions): void;
   clear(): void;
+  /**
+   * Swaps the key of the stored session for a new one, in the storage the session is in
+   * ("remember me" stays as chosen): after signing in again, or after resetting one's own
+   * token. Does nothing without a session.
+   */
+  replaceToken(token: string): void;
   /** Calls `listener` when another tab signs in or out; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
 }
@@ -55,6 +61,16 @@ export function createBrowserTokenStore(): TokenStore {
       removeFrom(perTab);
       memory = null;
     },
+    replaceToken(token: string): void {
+      for (const storage of [perTab, persistent]) {
+        const session = readFrom(storage);
+        if (session !== null) {
+          writeTo(storage, { ...session, token });
+          return;
+        }
+      }
+      if (memory !== null) memory = { ...memory, token };
+    },
     subscribe(listener: () => void): () => void {
       // The `storage` event fires in the *other* tabs of this origin, which is exactly
       // when we need it: signing out in one tab signs out every remembered tab.
@@ -77,6 +93,9 @@ export function createMemoryTokenStore(initial: Session | null = null): TokenSto
     },
     clear: () => {
       session = null;
+    },
+    replaceToken: (token) => {
+      if (session !== null) session = { ...session, token };
     },
     subscribe: () => () => {},
   };

@@ -1,14 +1,17 @@
 /**
- * Whether the signed-in user is staff, asked of the server once per session: `GET
- * /api/admin/` answers 200 (with who they are) for active staff and 403 for everyone
- * else. The header shows "Admin" only to staff, and the admin pages wait for the answer.
- * (The browser logs that expected 403 in its console, as it logs every 4xx answer.)
+ * Whether the signed-in user is staff, asked of the server once per user: `GET
+ * /api/admin/me/` answers 200 for anyone signed in, with `is_staff` (so no 403 lands in
+ * the console for the many who are not). The header shows "Admin" only to staff, and the
+ * admin pages wait for the answer. A server without it (the DRF reference) answers 404:
+ * not staff.
  */
-import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { createContext, useContext } from 'react';
 import type { ReactElement, ReactNode } from 'react';
-import { getAdminRoot } from '../api/admin.ts';
+import { getAdminMe } from '../api/admin.ts';
 import type { AdminMe } from '../api/admin.ts';
-import { ApiError } from '../api/errors.ts';
+import type { ApiError } from '../api/errors.ts';
+import { queryKeys } from '../api/query.tsx';
 import { useApi, useAuth } from './auth-context.tsx';
 
 export type StaffStatus =
@@ -27,28 +30,20 @@ const StaffContext = createContext<StaffContextValue>({ status: { state: 'unknow
 export function StaffProvider({ children }: { children: ReactNode }): ReactElement {
   const api = useApi();
   const { session } = useAuth();
-  const token = session?.token ?? null;
-  const [status, setStatus] = useState<StaffStatus>({ state: 'unknown' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    setStatus({ state: 'unknown' });
-    if (token === null) return undefined;
-    const controller = new AbortController();
-    getAdminRoot(api, { signal: controller.signal })
-      .then((root) => setStatus({ state: 'staff', me: root.me }))
-      .catch((caught: unknown) => {
-        if (controller.signal.aborted) return;
-        // 403: not staff. 404: a server without the admin API (the DRF reference).
-        if (caught instanceof ApiError && (caught.status === 403 || caught.status === 404)) setStatus({ state: 'not-staff' });
-        else if (caught instanceof ApiError && caught.isUnauthorized) return; // signing out
-        else setStatus({ state: 'error', error: caught instanceof ApiError ? caught : new ApiError({ status: 0, detail: String(caught) }) });
-      });
-    return () => controller.abort();
-  }, [api, token, attempt]);
-
-  const retry = useCallback(() => setAttempt((value) => value + 1), []);
-  return <StaffContext.Provider value={{ status, retry }}>{children}</StaffContext.Provider>;
+  // Keyed by who is signed in, not by the key: signing in again in place (a new key for
+  // the same user) must not unmount the admin page and the form open on it.
+  const username = session?.username ?? null;
+  const query = useQuery({
+    queryKey: queryKeys.staff(username ?? ''),
+    queryFn: ({ signal }) => getAdminMe(api, { signal }),
+    enabled: username !== null,
+    staleTime: Infinity,
+    retry: false,
+  });
+  let status: StaffStatus = { state: 'unknown' };
+  if (query.data) status = query.data.is_staff ? { state: 'staff', me: query.data } : { state: 'not-staff' };
+  else if (query.isError) status = query.error.status === 404 || query.error.status === 403 ? { state: 'not-staff' } : { state: 'error', error: query.error };
+  return <StaffContext.Provider value={{ status, retry: () => void query.refetch() }}>{children}</StaffContext.Provider>;
 }
 
 export function useStaff(): StaffContextValue {

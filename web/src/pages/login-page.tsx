@@ -6,7 +6,7 @@
  * credentials.") above the form. "Remember me" picks localStorage over sessionStorage
  * (see api/token-store.ts and web/README.md for the trade-off).
  */
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import { ApiError } from '../api/errors.ts';
 import { useAuth } from '../auth/auth-context.tsx';
@@ -15,6 +15,7 @@ import { TextField } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { Notice } from '../components/notice.tsx';
 import { PageHeading } from '../components/page-heading.tsx';
+import { throttleMessage } from '../lib/format.ts';
 import { useFocusRequest } from '../lib/use-focus-request.ts';
 import { Link } from '../router/index.ts';
 
@@ -22,7 +23,8 @@ const FIELDS = ['username', 'password'] as const;
 
 export function LoginPage(): ReactElement {
   const { signIn, notice } = useAuth();
-  const [username, setUsername] = useState('');
+  // After a session ended, the same user most likely signs in again.
+  const [username, setUsername] = useState(notice?.username ?? '');
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(false);
   const [showPassword, setShowPassword] = useState(false);
@@ -34,6 +36,11 @@ export function LoginPage(): ReactElement {
   const passwordRef = useRef<HTMLInputElement>(null);
   const alertRef = useRef<HTMLDivElement>(null);
   const requestFocus = useFocusRequest();
+
+  // The form is the page: start in its first empty field (after the heading's own focus).
+  useEffect(() => {
+    (usernameRef.current?.value ? passwordRef.current : usernameRef.current)?.focus();
+  }, []);
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
@@ -57,7 +64,8 @@ export function LoginPage(): ReactElement {
     }
   }
 
-  const formMessages = error ? [...error.formMessages, ...error.messagesOutside(FIELDS)] : [];
+  const throttled = error?.status === 429 ? throttleMessage(error.detail) : null;
+  const formMessages = error ? (throttled ? [throttled] : [...error.formMessages, ...error.messagesOutside(FIELDS)]) : [];
 
   return (
     <div className="auth-layout">

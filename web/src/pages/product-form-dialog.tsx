@@ -4,9 +4,11 @@
  * per field: `{"name": ["This field may not be blank."], "price": [...]}`). Browser
  * validation is off (`noValidate`) so it never hides a server message behind its own.
  */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { ApiError } from '../api/errors.ts';
+import type { ApiError } from '../api/errors.ts';
+import { queryKeys } from '../api/query.tsx';
 import { createProduct, PRODUCT_FIELDS, updateProduct } from '../api/products.ts';
 import type { Product, ProductInput } from '../api/products.ts';
 import { useApi } from '../auth/auth-context.tsx';
@@ -22,20 +24,20 @@ export interface ProductFormDialogProps {
   onSaved(product: Product): void;
   /** How to save; defaults to /api/products/ (the admin saves through /api/admin/products/). */
   save?(input: ProductInput): Promise<Product>;
+  /** Which lists the save makes stale: the products page's (default) or the admin's. */
+  invalidates?: 'products' | 'admin';
 }
 
-export function ProductFormDialog({ product, onClose, onSaved, save }: ProductFormDialogProps): ReactElement {
+export function ProductFormDialog({ product, onClose, onSaved, save, invalidates = 'products' }: ProductFormDialogProps): ReactElement {
   const api = useApi();
+  const queryClient = useQueryClient();
   const editing = product !== undefined;
   const [values, setValues] = useState<ProductInput>(() => ({
     name: product?.name ?? '',
     description: product?.description ?? '',
     price: product?.price ?? '',
   }));
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const requestFocus = useFocusRequest();
-
   const nameRef = useRef<HTMLInputElement>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
   const priceRef = useRef<HTMLInputElement>(null);
@@ -45,23 +47,27 @@ export function ProductFormDialog({ product, onClose, onSaved, save }: ProductFo
     return (value) => setValues((current) => ({ ...current, [field]: value }));
   }
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>): Promise<void> {
-    event.preventDefault();
-    if (pending) return;
-    setPending(true);
-    setError(null);
-    try {
-      const saved = save ? await save(values) : editing ? await updateProduct(api, product.id, values) : await createProduct(api, values);
+  const mutation = useMutation({
+    mutationFn: (input: ProductInput) => (save ? save(input) : editing ? updateProduct(api, product.id, input) : createProduct(api, input)),
+    onSuccess: async (saved) => {
+      // The products page's list takes the server's answer as it is; the admin's pages
+      // (sorted, filtered, paged on the server) are fetched again.
+      if (invalidates === 'admin') await queryClient.invalidateQueries({ queryKey: queryKeys.adminAll });
+      else queryClient.setQueryData<Product[]>(queryKeys.products, (list = []) => upsert(list, saved));
       onSaved(saved);
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.isUnauthorized) return; // on the way to login
-      const apiError = caught instanceof ApiError ? caught : new ApiError({ status: 0, detail: String(caught) });
-      setError(apiError);
-      setPending(false);
+    },
+    onError: (apiError) => {
       const refs = { name: nameRef, description: descriptionRef, price: priceRef };
       const firstInvalid = PRODUCT_FIELDS.find((field) => apiError.messagesFor(field).length > 0);
       requestFocus(() => (firstInvalid ? refs[firstInvalid].current : alertRef.current));
-    }
+    },
+  });
+  const pending = mutation.isPending;
+  const error = mutation.error;
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    if (!pending) mutation.mutate(values);
   }
 
   const formMessages = error ? summaryMessages(error) : [];
@@ -69,7 +75,7 @@ export function ProductFormDialog({ product, onClose, onSaved, save }: ProductFo
 
   return (
     <Dialog title={title} onClose={onClose} busy={pending}>
-      <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-label={title}>
+      <form className="form" noValidate onSubmit={handleSubmit} aria-label={title}>
         <FormAlert
           alertRef={alertRef}
           title={formMessages.length > 0 ? 'The product was not saved.' : undefined}
@@ -124,4 +130,8 @@ function summaryMessages(error: ApiError): string[] {
     return ['Please correct the fields marked below.'];
   }
   return messages;
+}
+
+function upsert(list: readonly Product[], saved: Product): Product[] {
+  return list.some((item) => item.id === saved.id) ? list.map((item) => (item.id === saved.id ? saved : item)) : [...list, saved];
 }

@@ -49,11 +49,15 @@ describe('ProductsPage', () => {
     expect(await screen.findByRole('rowheader', { name: 'Pen' })).toBeTruthy();
   });
 
-  it('sends the user back to login on a 401, forgetting the token', async () => {
+  it('on a 401 asks for the password again; "Sign out" goes to login, forgetting the token', async () => {
+    const user = userEvent.setup();
     openProducts(() => ({ status: 401, body: { detail: 'Invalid token.' } }));
+    const dialog = await screen.findByRole('dialog', { name: 'Sign in again' });
+    await user.click(within(dialog).getByRole('button', { name: 'Sign out' }));
     await screen.findByRole('heading', { level: 1, name: 'Sign in' });
     expect(window.location.pathname + window.location.search).toBe('/login?next=%2Fproducts');
-    expect(screen.getByRole('status').textContent).toBe('Your session has ended. Please sign in again.');
+    expect(screen.getByRole('status').textContent).toContain('your token was revoked or replaced');
+    expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('alice');
     expect(window.sessionStorage.getItem('tessera.token')).toBeNull();
   });
 

@@ -6,14 +6,16 @@
  * (pure CSS, see styles.css). Price is the server's string; the creation time is shown in
  * the user's locale with the exact ISO value in `<time dateTime>`.
  *
- * After a create, edit or delete the list is updated from the server's answer (no refetch),
- * and a polite status line says what happened.
+ * The list is a query (api/query.tsx); a create, edit or delete invalidates it, so it is
+ * fetched again, and a polite status line says what happened.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import type { ReactElement } from 'react';
 import { ApiError } from '../api/errors.ts';
 import { deleteProduct, listProducts } from '../api/products.ts';
 import type { Product } from '../api/products.ts';
+import { errorMessages, queryKeys } from '../api/query.tsx';
 import { useApi } from '../auth/auth-context.tsx';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
@@ -22,48 +24,18 @@ import { PageHeading } from '../components/page-heading.tsx';
 import { countLabel, formatDateTime } from '../lib/format.ts';
 import { ProductFormDialog } from './product-form-dialog.tsx';
 
-type LoadState =
-  | { status: 'loading' }
-  | { status: 'error'; error: ApiError }
-  | { status: 'ready'; products: Product[] };
-
 type Editor = { mode: 'create' } | { mode: 'edit'; product: Product } | null;
 
-interface PendingDelete {
-  product: Product;
-  busy: boolean;
-  errors: string[];
-}
 
 export function ProductsPage(): ReactElement {
   const api = useApi();
-  const [state, setState] = useState<LoadState>({ status: 'loading' });
+  const queryClient = useQueryClient();
+  const list = useQuery({ queryKey: queryKeys.products, queryFn: ({ signal }) => listProducts(api, { signal }) });
   const [editor, setEditor] = useState<Editor>(null);
-  const [pendingDelete, setPendingDelete] = useState<PendingDelete | null>(null);
+  const [pendingDelete, setPendingDelete] = useState<Product | null>(null);
   const [notice, setNotice] = useState('');
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [focusHeading, setFocusHeading] = useState(0);
-
-  const load = useCallback(
-    (signal?: AbortSignal) => {
-      setState({ status: 'loading' });
-      listProducts(api, signal ? { signal } : {})
-        .then((products) => setState({ status: 'ready', products }))
-        .catch((caught: unknown) => {
-          if (signal?.aborted) return;
-          if (caught instanceof ApiError && caught.isUnauthorized) return; // on the way to login
-          const error = caught instanceof ApiError ? caught : new ApiError({ status: 0, detail: String(caught) });
-          setState({ status: 'error', error });
-        });
-    },
-    [api],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    load(controller.signal);
-    return () => controller.abort();
-  }, [load]);
 
   useEffect(() => {
     if (focusHeading > 0) headingRef.current?.focus();
@@ -71,46 +43,30 @@ export function ProductsPage(): ReactElement {
 
   function handleSaved(saved: Product): void {
     const created = editor?.mode === 'create';
-    setState((current) => {
-      if (current.status !== 'ready') return { status: 'ready', products: [saved] };
-      const exists = current.products.some((item) => item.id === saved.id);
-      const products = exists
-        ? current.products.map((item) => (item.id === saved.id ? saved : item))
-        : [...current.products, saved];
-      return { status: 'ready', products };
-    });
     setEditor(null);
     setNotice(created ? `Created “${saved.name}”.` : `Saved changes to “${saved.name}”.`);
   }
 
-  async function confirmDelete(): Promise<void> {
-    if (!pendingDelete) return;
-    const { product } = pendingDelete;
-    setPendingDelete({ product, busy: true, errors: [] });
-    let message = `Deleted “${product.name}”.`;
-    try {
-      await deleteProduct(api, product.id);
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.isUnauthorized) return;
-      if (caught instanceof ApiError && caught.status === 404) {
-        message = `“${product.name}” had already been deleted.`;
-      } else {
-        const error = caught instanceof ApiError ? caught : new ApiError({ status: 0, detail: String(caught) });
-        setPendingDelete({ product, busy: false, errors: error.formMessages.length ? error.formMessages : [error.message] });
-        return;
+  const deletion = useMutation({
+    mutationFn: async (product: Product) => {
+      try {
+        await deleteProduct(api, product.id);
+        return `Deleted “${product.name}”.`;
+      } catch (caught) {
+        if (caught instanceof ApiError && caught.status === 404) return `“${product.name}” had already been deleted.`;
+        throw caught;
       }
-    }
-    setState((current) =>
-      current.status === 'ready'
-        ? { status: 'ready', products: current.products.filter((item) => item.id !== product.id) }
-        : current,
-    );
-    setPendingDelete(null);
-    setNotice(message);
-    // The row and its Delete button are gone; start again from the top of the page.
-    setFocusHeading((value) => value + 1);
-  }
+    },
+    onSuccess: (message, product) => {
+      queryClient.setQueryData<Product[]>(queryKeys.products, (list = []) => list.filter((item) => item.id !== product.id));
+      setPendingDelete(null);
+      setNotice(message);
+      // The row and its Delete button are gone; start again from the top of the page.
+      setFocusHeading((value) => value + 1);
+    },
+  });
 
+  const state = list.isPending ? { status: 'loading' as const } : list.isError ? { status: 'error' as const, error: list.error } : { status: 'ready' as const, products: list.data };
   const products = state.status === 'ready' ? state.products : [];
 
   return (
@@ -141,8 +97,8 @@ export function ProductsPage(): ReactElement {
 
       {state.status === 'error' ? (
         <div className="panel panel--center">
-          <FormAlert title="The products could not be loaded." messages={state.error.formMessages.length ? state.error.formMessages : [state.error.message]} />
-          <button type="button" className="button" onClick={() => load()}>
+          <FormAlert title="The products could not be loaded." messages={errorMessages(state.error)} />
+          <button type="button" className="button" onClick={() => void list.refetch()}>
             Try again
           </button>
         </div>
@@ -163,7 +119,10 @@ export function ProductsPage(): ReactElement {
         <ProductTable
           products={products}
           onEdit={(product) => setEditor({ mode: 'edit', product })}
-          onDelete={(product) => setPendingDelete({ product, busy: false, errors: [] })}
+          onDelete={(product) => {
+            deletion.reset();
+            setPendingDelete(product);
+          }}
         />
       ) : null}
 
@@ -181,13 +140,13 @@ export function ProductsPage(): ReactElement {
           title="Delete product?"
           confirmLabel="Delete"
           busyLabel="Deleting…"
-          busy={pendingDelete.busy}
-          errors={pendingDelete.errors}
+          busy={deletion.isPending}
+          errors={errorMessages(deletion.error)}
           onCancel={() => setPendingDelete(null)}
-          onConfirm={() => void confirmDelete()}
+          onConfirm={() => deletion.mutate(pendingDelete)}
         >
           <p>
-            “<strong>{pendingDelete.product.name}</strong>” will be deleted permanently. This cannot be undone.
+            “<strong>{pendingDelete.name}</strong>” will be deleted permanently. This cannot be undone.
           </p>
         </ConfirmDialog>
       ) : null}

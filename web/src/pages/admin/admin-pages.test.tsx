@@ -20,7 +20,7 @@ const page = (results: unknown[], extra: Record<string, unknown> = {}) => ({ cou
 function adminServer(routes: (request: RecordedRequest, path: string) => FakeResponse | undefined, me: unknown = STELLA) {
   return (request: RecordedRequest): FakeResponse => {
     const path = new URL(request.url, 'http://test').pathname;
-    if (path === '/api/admin/') return me === null ? { status: 403, body: { detail: 'You do not have permission to perform this action.' } } : { status: 200, body: { me } };
+    if (path === '/api/admin/me/') return { status: 200, body: me === null ? { id: 9, username: 'nina', is_staff: false, is_superuser: false } : { is_staff: true, ...(me as object) } };
     return routes(request, path) ?? { status: 404, body: { detail: 'Not found.' } };
   };
 }
@@ -29,7 +29,7 @@ function rowOf(username: string): HTMLElement {
   return screen.getByRole('rowheader', { name: username }).closest('tr') as HTMLElement;
 }
 
-describe('admin pages', () => {
+describe('admin pages', { timeout: 20_000 }, () => {
   it('shows "not allowed" to a user who is not staff, and no Admin link', async () => {
     renderApp({ path: '/admin/users', session: SESSION, handler: adminServer(() => undefined, null) });
     expect(await screen.findByRole('heading', { level: 1, name: 'Not allowed' })).toBeTruthy();
@@ -61,7 +61,9 @@ describe('admin pages', () => {
     await u.type(screen.getByLabelText('Search users'), 'ali');
     await u.selectOptions(screen.getByLabelText('Active'), 'false');
     await u.click(screen.getByRole('button', { name: 'Search' }));
-    await waitFor(() => expect(server.requests.at(-1)?.url).toBe('/api/admin/users/?search=ali&is_active=false&page=1'));
+    await waitFor(() => expect(server.requests.at(-1)?.url).toBe('/api/admin/users/?search=ali&is_active=false&ordering=id&page=1'));
+    // The list's state is in the address: reload, deep links and Back work.
+    expect(window.location.search).toBe('?search=ali&is_active=false');
 
     await u.click(screen.getByRole('button', { name: 'Next page' }));
     await screen.findByRole('rowheader', { name: 'zed' });
@@ -89,6 +91,12 @@ describe('admin pages', () => {
     expect((within(dialog).getByLabelText('Superuser') as HTMLInputElement).disabled).toBe(true);
     await u.type(within(dialog).getByLabelText('Username'), 'stella');
     await u.type(within(dialog).getByLabelText('Password'), '12345678');
+    await u.type(within(dialog).getByLabelText('Password (again)'), '12345679');
+    await u.click(within(dialog).getByRole('button', { name: 'Create user' }));
+    // A typo in the password is caught before anything is sent.
+    expect(await within(dialog).findByText('The two passwords do not match.')).toBeTruthy();
+    await u.clear(within(dialog).getByLabelText('Password (again)'));
+    await u.type(within(dialog).getByLabelText('Password (again)'), '12345678');
     await u.click(within(dialog).getByRole('button', { name: 'Create user' }));
     const username = within(dialog).getByLabelText('Username');
     await waitFor(() => expect(username.getAttribute('aria-invalid')).toBe('true'));
@@ -145,6 +153,40 @@ describe('admin pages', () => {
     expect(server.requests.find((request) => request.method === 'POST')?.body).toEqual({ user: 1 });
     await u.click(within(shown).getByRole('button', { name: 'Done' }));
     await waitFor(() => expect(screen.queryByText(key)).toBeNull());
+  });
+
+  it('shows a superuser who resets their own token the new key, then carries on with it', async () => {
+    const u = userEvent.setup();
+    const key = 'c'.repeat(40);
+    let current = TOKEN;
+    const { server } = renderApp({
+      path: '/admin/users',
+      session: SESSION,
+      handler: (request) => {
+        // The server's rule: only the newest key works.
+        if (request.headers.Authorization !== `Token ${current}`) return { status: 401, body: { detail: 'Invalid token.' } };
+        return adminServer((req, path) => {
+          if (path === '/api/admin/users/') return { status: 200, body: page([user(2, 'stella', { is_staff: true, is_superuser: true })]) };
+          if (path === '/api/admin/tokens/' && req.method === 'POST') {
+            current = key;
+            return { status: 201, body: { user: { id: 2, username: 'stella' }, key, key_prefix: 'cccccc', created: '2026-11-28T15:00:00Z' } };
+          }
+          return undefined;
+        }, { ...STELLA, is_superuser: true })(request);
+      },
+    });
+    await screen.findByRole('rowheader', { name: 'stella' });
+    await u.click(screen.getByRole('button', { name: 'Reset token for stella' }));
+    await u.click(within(await screen.findByRole('alertdialog', { name: 'Reset token?' })).getByRole('button', { name: 'Reset token' }));
+    const shown = await screen.findByRole('dialog', { name: 'New token for stella' });
+    expect(within(shown).getByTestId('new-key').textContent).toBe(key);
+    await u.click(within(shown).getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(screen.getByRole('heading', { level: 1, name: 'Users' })).toBeTruthy();
+    expect(screen.queryByRole('dialog', { name: 'Sign in again' })).toBeNull();
+    expect(window.sessionStorage.getItem('tessera.token')).toBe(key);
+    expect(server.requests.at(-1)?.headers.Authorization).toBe(`Token ${key}`);
+    expect(server.requests.some((request) => request.url === '/api/token-auth/')).toBe(false);
   });
 
   it("offers a superuser's row no buttons to a staff member who is not a superuser", async () => {
@@ -223,6 +265,6 @@ describe('admin pages', () => {
     const cell = await screen.findByText('is_active: true → false');
     expect(cell.closest('tr')?.textContent).toContain('10.0.0.1');
     await u.selectOptions(screen.getByLabelText('Action'), 'user_updated');
-    await waitFor(() => expect(server.requests.at(-1)?.url).toBe('/api/admin/audit-log/?action=user_updated&page=1'));
+    await waitFor(() => expect(server.requests.at(-1)?.url).toBe('/api/admin/audit-log/?action=user_updated&ordering=-created&page=1'));
   });
 });

@@ -1,48 +1,56 @@
 /**
- * Admin → Tokens: who has a token (a key prefix, never the key), search by username;
- * reset (the new key shown once) or revoke, each after a confirmation.
+ * Admin → Tokens: who has a token (a key prefix, never the key), searchable and sortable
+ * (in the URL); reset (the new key shown once) or revoke, each after a confirmation. With
+ * TOKEN_MODE=per-device, each user's device tokens are listed below (devices-section.tsx).
  */
 import { useState } from 'react';
 import type { ReactElement } from 'react';
 import { listTokens, resetToken, revokeToken } from '../../api/admin.ts';
-import type { AdminToken, CreatedToken } from '../../api/admin.ts';
-import { useApi } from '../../auth/auth-context.tsx';
+import type { AdminMe, AdminToken, CreatedToken } from '../../api/admin.ts';
+import { useApi, useAuth } from '../../auth/auth-context.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { PageHeading } from '../../components/page-heading.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { AdminLayout } from './admin-layout.tsx';
-import { AdminTable, ListBody, SearchForm, useConfirmedAction, usePagedList } from './list-tools.tsx';
+import { DeviceTokensSection } from './devices-section.tsx';
+import { DataTable, ListBody, Pager, SearchForm, useAdminList, useConfirmedAction, useListParams } from './list-tools.tsx';
+import type { Column } from './list-tools.tsx';
 import { NewKeyDialog } from './user-dialogs.tsx';
 
 type Confirm = { kind: 'reset' | 'revoke'; token: AdminToken };
 
+const COLUMNS: Column<AdminToken>[] = [
+  { label: 'User', sort: 'username', rowHeader: true, className: 'data-table__name', cell: (token) => token.user.username },
+  { label: 'Key', cell: (token) => <code>{token.key_prefix}…</code> },
+  { label: 'Created', sort: 'created', cell: (token) => <time dateTime={token.created}>{formatDateTime(token.created)}</time> },
+];
+
 export function TokensPage(): ReactElement {
-  return <AdminLayout>{() => <Tokens />}</AdminLayout>;
+  return <AdminLayout>{(me) => <Tokens me={me} />}</AdminLayout>;
 }
 
-function Tokens(): ReactElement {
+function Tokens({ me }: { me: AdminMe }): ReactElement {
   const api = useApi();
-  const [search, setSearch] = useState('');
-  const [page, setPage] = useState(1);
-  const { state, reload } = usePagedList((q, signal) => listTokens(api, q, { signal }), { search, page });
-  const confirmation = useConfirmedAction<Confirm>();
-  const confirm = confirmation.pending?.subject ?? null;
+  const { adoptToken } = useAuth();
+  const { params, update } = useListParams({ search: '', ordering: '-created' });
+  const page = Number(params.page) || 1;
+  const list = useAdminList('tokens', listTokens, params);
   const [newKey, setNewKey] = useState<CreatedToken | null>(null);
   const [notice, setNotice] = useState('');
 
-  function runConfirmed(): Promise<void> {
-    return confirmation.run(async ({ kind, token }) => {
-      if (kind === 'reset') {
-        setNewKey(await resetToken(api, token.user.id));
-        setNotice(`Made a new token for ${token.user.username}.`);
-      } else {
-        await revokeToken(api, token.user.id);
-        setNotice(`Revoked the token of ${token.user.username}.`);
-      }
-      reload();
-    });
-  }
+  const confirmation = useConfirmedAction<Confirm>(async ({ kind, token }) => {
+    if (kind === 'reset') {
+      const created = await resetToken(api, token.user.id);
+      if (created.user.id === me.id) adoptToken(created.key);
+      setNewKey(created);
+      setNotice(`Made a new token for ${token.user.username}.`);
+    } else {
+      await revokeToken(api, token.user.id);
+      setNotice(`Revoked the token of ${token.user.username}.`);
+    }
+  });
+  const confirm = confirmation.subject;
 
   return (
     <>
@@ -50,41 +58,48 @@ function Tokens(): ReactElement {
         <PageHeading>Tokens</PageHeading>
       </div>
       <p className="muted">Tokens are made when a user signs in, or with “Create token” on the Users page.</p>
-      <SearchForm label="Search by username" value={search} onSearch={(value) => { setSearch(value); setPage(1); }} />
+      <SearchForm label="Search by username" value={params.search ?? ''} onSearch={(value) => update({ search: value })} />
       <Notice tone="success" onDismiss={notice ? () => setNotice('') : undefined}>
         {notice}
       </Notice>
-      <ListBody state={state} what="tokens" empty="No tokens match." onRetry={reload}>
+      <ListBody query={list} what="tokens" empty="No tokens match.">
         {(result) => (
-          <AdminTable caption="Tokens" columns={['User', 'Key', 'Created', null]} page={result} number={page} noun={['token', 'tokens']} onPage={setPage}>
-            {result.results.map((token) => (
-              <tr key={token.user.id} data-username={token.user.username}>
-                <th scope="row">{token.user.username}</th>
-                <td><code>{token.key_prefix}…</code></td>
-                <td><time dateTime={token.created}>{formatDateTime(token.created)}</time></td>
-                <td className="data-table__actions">
+          <>
+            <DataTable
+              caption="Tokens"
+              rows={result.results}
+              rowKey={(token) => token.user.id}
+              rowData={(token) => ({ username: token.user.username })}
+              columns={COLUMNS}
+              ordering={params.ordering}
+              onOrder={(ordering) => update({ ordering })}
+              actions={(token) => (
+                <>
                   <button type="button" className="button button--small" onClick={() => confirmation.ask({ kind: 'reset', token })}>
                     Reset<span className="visually-hidden"> the token of {token.user.username}</span>
                   </button>
                   <button type="button" className="button button--small button--danger-outline" onClick={() => confirmation.ask({ kind: 'revoke', token })}>
                     Revoke<span className="visually-hidden"> the token of {token.user.username}</span>
                   </button>
-                </td>
-              </tr>
-            ))}
-          </AdminTable>
+                </>
+              )}
+            />
+            <Pager page={result} number={page} noun={['token', 'tokens']} onPage={(number) => update({ page: String(number) })} />
+          </>
         )}
       </ListBody>
+
+      <DeviceTokensSection search={params.search ?? ''} onNotice={setNotice} />
 
       {confirm ? (
         <ConfirmDialog
           title={confirm.kind === 'reset' ? 'Reset token?' : 'Revoke token?'}
           confirmLabel={confirm.kind === 'reset' ? 'Reset token' : 'Revoke'}
           busyLabel={confirm.kind === 'reset' ? 'Resetting…' : 'Revoking…'}
-          busy={confirmation.pending!.busy}
-          errors={confirmation.pending!.errors}
+          busy={confirmation.busy}
+          errors={confirmation.errors}
           onCancel={confirmation.cancel}
-          onConfirm={() => void runConfirmed()}
+          onConfirm={confirmation.confirm}
         >
           <p>
             The key of <strong>{confirm.token.user.username}</strong> (<code>{confirm.token.key_prefix}…</code>) stops working at once

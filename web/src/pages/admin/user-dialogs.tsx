@@ -3,19 +3,32 @@
  * dialog that shows a new token key once. The server validates; each of its messages is
  * shown beside its field, as on the products form.
  */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
 import { createUser, setUserPassword, updateUser, USER_FIELDS } from '../../api/admin.ts';
 import type { AdminMe, AdminUser, AdminUserInput, CreatedToken } from '../../api/admin.ts';
-import { ApiError } from '../../api/errors.ts';
+import type { ApiError } from '../../api/errors.ts';
+import { queryKeys } from '../../api/query.tsx';
 import { useApi } from '../../auth/auth-context.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { TextField } from '../../components/field.tsx';
 import { FormAlert } from '../../components/form-alert.tsx';
 import { Notice } from '../../components/notice.tsx';
 
-function asApiError(caught: unknown): ApiError {
-  return caught instanceof ApiError ? caught : new ApiError({ status: 0, detail: String(caught) });
+const PASSWORD_MISMATCH = 'The two passwords do not match.';
+
+/** A write in the admin: on success every admin list (and the audit log) is fetched again. */
+function useAdminMutation<T>(run: () => Promise<T>, handlers: { onSuccess(result: T): void; onError?(): void }) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSuccess: async (result) => {
+      await queryClient.invalidateQueries({ queryKey: queryKeys.adminAll });
+      handlers.onSuccess(result);
+    },
+    onError: () => handlers.onError?.(),
+  });
 }
 
 function summary(error: ApiError | null, shown: readonly string[]): string[] {
@@ -70,44 +83,49 @@ export function UserFormDialog({ me, user, onClose, onSaved }: UserFormDialogPro
     is_superuser: user?.is_superuser ?? false,
   }));
   const [password, setPassword] = useState('');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [confirmPassword, setConfirmPassword] = useState('');
+  const [mismatch, setMismatch] = useState(false);
   const alertRef = useRef<HTMLDivElement>(null);
   const set = <K extends keyof AdminUserInput>(field: K) => (value: AdminUserInput[K]) => setValues((current) => ({ ...current, [field]: value }));
   const isSelf = user?.id === me.id;
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>): Promise<void> {
+  const mutation = useAdminMutation(async (): Promise<[AdminUser, string]> => {
+    if (editing) {
+      // Only what changed: a staff member never sends is_superuser unless they changed it.
+      const changes = Object.fromEntries(Object.entries(values).filter(([field, value]) => user[field as keyof AdminUserInput] !== value));
+      const saved = await updateUser(api, user.id, changes);
+      return [saved, `Saved changes to ${saved.username}.`];
+    }
+    const saved = await createUser(api, { ...values, password });
+    return [saved, `Created user ${saved.username}.`];
+  }, {
+    onSuccess: ([saved, message]) => onSaved(saved, message),
+    onError: () => alertRef.current?.focus(),
+  });
+  const pending = mutation.isPending;
+  const error = mutation.error;
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();
     if (pending) return;
-    setPending(true);
-    setError(null);
-    try {
-      if (editing) {
-        // Only what changed: a staff member never sends is_superuser unless they changed it.
-        const changes = Object.fromEntries(Object.entries(values).filter(([field, value]) => user[field as keyof AdminUserInput] !== value));
-        const saved = await updateUser(api, user.id, changes);
-        onSaved(saved, `Saved changes to ${saved.username}.`);
-      } else {
-        const saved = await createUser(api, { ...values, password });
-        onSaved(saved, `Created user ${saved.username}.`);
-      }
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.isUnauthorized) return;
-      setError(asApiError(caught));
-      setPending(false);
-      alertRef.current?.focus();
-    }
+    // The one check made here: the server sees one password and cannot tell a typo.
+    const differs = !editing && password !== confirmPassword;
+    setMismatch(differs);
+    if (!differs) mutation.mutate();
   }
 
   const title = editing ? `Edit user ${user.username}` : 'New user';
   const messages = summary(error, USER_FIELDS);
   return (
     <Dialog title={title} onClose={onClose} busy={pending}>
-      <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-label={title}>
+      <form className="form" noValidate onSubmit={handleSubmit} aria-label={title}>
         <FormAlert alertRef={alertRef} title={messages.length > 0 ? 'The user was not saved.' : undefined} messages={messages} />
         <TextField label="Username" name="username" value={values.username} onChange={set('username')} errors={error?.messagesFor('username')} autoComplete="off" autoCapitalize="none" spellCheck={false} />
         {editing ? null : (
-          <TextField label="Password" name="password" type="password" value={password} onChange={setPassword} errors={error?.messagesFor('password')} autoComplete="new-password" hint="At least 8 characters, not only digits." />
+          <>
+            <TextField label="Password" name="password" type="password" value={password} onChange={setPassword} errors={error?.messagesFor('password')} autoComplete="new-password" hint="At least 8 characters, not only digits." />
+            <TextField label="Password (again)" name="password-again" type="password" value={confirmPassword} onChange={setConfirmPassword} errors={mismatch ? [PASSWORD_MISMATCH] : undefined} autoComplete="new-password" />
+          </>
         )}
         <TextField label="Email" name="email" optional value={values.email} onChange={set('email')} errors={error?.messagesFor('email')} autoComplete="off" />
         <div className="form__row">
@@ -144,37 +162,36 @@ export function UserFormDialog({ me, user, onClose, onSaved }: UserFormDialogPro
 function SetPasswordForm({ user }: { user: AdminUser }): ReactElement {
   const api = useApi();
   const [password, setPassword] = useState('');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [confirmPassword, setConfirmPassword] = useState('');
+  const [mismatch, setMismatch] = useState(false);
   const [done, setDone] = useState('');
-
-  async function handleSubmit(event: FormEvent<HTMLFormElement>): Promise<void> {
-    event.preventDefault();
-    if (pending) return;
-    setPending(true);
-    setError(null);
-    setDone('');
-    try {
-      await setUserPassword(api, user.id, password);
+  const mutation = useAdminMutation(() => setUserPassword(api, user.id, password), {
+    onSuccess: () => {
       setPassword('');
+      setConfirmPassword('');
       setDone(`The password of ${user.username} was changed.`);
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.isUnauthorized) return;
-      setError(asApiError(caught));
-    } finally {
-      setPending(false);
-    }
+    },
+  });
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    if (mutation.isPending) return;
+    setDone('');
+    setMismatch(password !== confirmPassword);
+    if (password === confirmPassword) mutation.mutate();
   }
 
+  const error = mutation.error;
   return (
-    <form className="form form--secondary" noValidate onSubmit={(event) => void handleSubmit(event)} aria-label="Set password">
+    <form className="form form--secondary" noValidate onSubmit={handleSubmit} aria-label="Set password">
       <h3 className="form__title">Set password</h3>
       <FormAlert messages={summary(error, ['password'])} />
       <Notice tone="success">{done}</Notice>
       <TextField label="New password" name="new-password" type="password" value={password} onChange={setPassword} errors={error?.messagesFor('password')} autoComplete="new-password" />
+      <TextField label="New password (again)" name="new-password-again" type="password" value={confirmPassword} onChange={setConfirmPassword} errors={mismatch ? [PASSWORD_MISMATCH] : undefined} autoComplete="new-password" />
       <div className="dialog__actions">
-        <button type="submit" className="button" disabled={pending} aria-busy={pending || undefined}>
-          {pending ? 'Setting…' : 'Set password'}
+        <button type="submit" className="button" disabled={mutation.isPending} aria-busy={mutation.isPending || undefined}>
+          {mutation.isPending ? 'Setting…' : 'Set password'}
         </button>
       </div>
     </form>
