@@ -7,6 +7,8 @@ interface ImportMetaEnv {
    * `http://127.0.0.1:8000` so the client on :5173 calls the API across origins (CORS).
    */
   readonly VITE_API_BASE_URL?: string;
+  /** `jwt`: sign in with SimpleJWT's tokens (the server's JWT_AUTH=true); else DRF's Token. */
+  readonly VITE_AUTH?: string;
 }
 
 interface ImportMeta {

@@ -13,8 +13,17 @@ interface TokenResponse {
   token: string;
 }
 
-/** `POST /api/token-auth/`: 200 `{"token": "<40 hex>"}`, or 400 with field/non-field errors. */
+/**
+ * `POST /api/token-auth/`: 200 `{"token": "<40 hex>"}`, or 400 with field/non-field errors.
+ * JWT mode: `POST /api/token/` → `{"refresh", "access"}`; the refresh token is what is
+ * stored, the access token stays in the client's memory.
+ */
 export async function obtainToken(api: ApiClient, credentials: Credentials): Promise<string> {
+  if (api.mode === 'jwt') {
+    const pair = await api.request<{ refresh: string; access: string }>('POST', '/api/token/', { body: credentials, auth: 'none' });
+    api.rememberAccess(pair.refresh, pair.access);
+    return pair.refresh;
+  }
   const body = await api.request<TokenResponse>('POST', '/api/token-auth/', {
     body: credentials,
     auth: 'none',
@@ -27,6 +36,13 @@ export async function obtainToken(api: ApiClient, credentials: Credentials): Pro
  * already gone, which is the outcome we wanted, so the caller treats it as success.
  */
 export async function logout(api: ApiClient): Promise<void> {
+  const session = api.tokenStore.read();
+  // JWT mode: the refresh token is blacklisted (an access token cannot be recalled; it
+  // lives a few minutes, in this tab's memory only, which signing out forgets).
+  if (api.mode === 'jwt' && session !== null) {
+    await api.request<unknown>('POST', '/api/token/blacklist/', { body: { refresh: session.token }, auth: 'none' });
+    return;
+  }
   await api.request<unknown>('POST', '/api/logout/', { on401: 'reject-only' });
 }
 

@@ -15,6 +15,11 @@
  *   session forgotten and the `onUnauthorized` listeners told (the app then shows the
  *   login page), and the call rejects as usual so the caller's own clean-up runs.
  *
+ * With `VITE_AUTH=jwt` the client speaks SimpleJWT instead (the server's JWT_AUTH=true):
+ * the stored credential is the refresh token, the access token lives only in memory, it is
+ * renewed at `/api/token/refresh/` shortly before it expires (and once more on a 401), and
+ * each call sends `Authorization: Bearer <access>`.
+ *
  * The base URL is `VITE_API_BASE_URL` ('' = same origin). Cookies are never sent
  * (`credentials: 'omit'`): the token is the only credential, which also keeps the
  * cross-origin dev setup free of CORS credential rules.
@@ -37,10 +42,20 @@ export interface RequestOptions {
   on401?: 'sign-out' | 'reject-only';
 }
 
+/** DRF's Token (the default) or SimpleJWT's pair (`VITE_AUTH=jwt`). */
+export type AuthMode = 'token' | 'jwt';
+
+export const AUTH_MODE: AuthMode = import.meta.env.VITE_AUTH === 'jwt' ? 'jwt' : 'token';
+
+/** An access token is renewed when it has less than this left (ms). */
+const ACCESS_RENEW_MARGIN_MS = 30_000;
+
 export interface ApiClientOptions {
   /** Origin (and optional path prefix) of the API, without a trailing slash; '' = same origin. */
   baseUrl: string;
   tokenStore: TokenStore;
+  /** Defaults to AUTH_MODE (VITE_AUTH). */
+  mode?: AuthMode;
   /** Defaults to the global fetch; tests pass their own. */
   fetch?: typeof fetch;
 }
@@ -56,6 +71,9 @@ export type Reauthenticate = (error: ApiError) => Promise<boolean>;
 export interface ApiClient {
   readonly baseUrl: string;
   readonly tokenStore: TokenStore;
+  readonly mode: AuthMode;
+  /** JWT mode: the access token that came with a refresh token at sign-in. */
+  rememberAccess(refresh: string, access: string): void;
   request<T>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>;
   /** Subscribes to "the server refused our token"; returns the unsubscribe function. */
   onUnauthorized(listener: UnauthorizedListener): () => void;
@@ -69,6 +87,32 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const listeners = new Set<UnauthorizedListener>();
   let reauthenticate: Reauthenticate | null = null;
   let asking: Promise<boolean> | null = null;
+  const mode = options.mode ?? AUTH_MODE;
+  // JWT mode: the current access token, for the refresh token it came from.
+  let access: { refresh: string; token: string; expiresAt: number } | null = null;
+  let renewing: Promise<string> | null = null;
+
+  function rememberAccess(refresh: string, token: string): void {
+    access = { refresh, token, expiresAt: expiryOf(token) };
+  }
+
+  /** A usable access token for this refresh token: the one in memory, or a renewed one. */
+  function accessFor(refresh: string, force: boolean): Promise<string> {
+    if (!force && access !== null && access.refresh === refresh && access.expiresAt - Date.now() > ACCESS_RENEW_MARGIN_MS) {
+      return Promise.resolve(access.token);
+    }
+    renewing ??= (async () => {
+      const renewed = await request<{ access: string; refresh?: string }>('POST', '/api/token/refresh/', { body: { refresh }, auth: 'none' });
+      // With rotation the server hands out a new refresh token: keep it in place of the old.
+      const current = renewed.refresh ?? refresh;
+      if (renewed.refresh !== undefined) tokenStore.replaceToken(renewed.refresh);
+      rememberAccess(current, renewed.access);
+      return renewed.access;
+    })().finally(() => {
+      renewing = null;
+    });
+    return renewing;
+  }
 
   /** One question to the user however many calls were refused at once. */
   function askOnce(error: ApiError): Promise<boolean> {
@@ -85,11 +129,21 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     method: HttpMethod,
     path: string,
     requestOptions: RequestOptions = {},
+    renewedOn401 = false,
   ): Promise<T> {
     const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     const headers: Record<string, string> = { Accept: 'application/json' };
     const session = requestOptions.auth === 'none' ? null : tokenStore.read();
-    if (session !== null) headers.Authorization = `Token ${session.token}`;
+    if (session !== null && mode === 'token') headers.Authorization = `Token ${session.token}`;
+    if (session !== null && mode === 'jwt') {
+      try {
+        headers.Authorization = `Bearer ${await accessFor(session.token, renewedOn401)}`;
+      } catch (error) {
+        // The refresh token itself was refused (expired, blacklisted, user gone).
+        if (!(error instanceof ApiError && error.isUnauthorized) || requestOptions.on401 === 'reject-only') throw error;
+        return signInAgain<T>(error, session.token, method, path, requestOptions);
+      }
+    }
     const init: RequestInit = { method, headers, credentials: 'omit' };
     if (requestOptions.body !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -115,21 +169,32 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       requestOptions.auth !== 'none' &&
       requestOptions.on401 !== 'reject-only'
     ) {
-      if (session !== null) {
-        // Another call may have signed in again while this one was on its way: just resend.
-        const current = tokenStore.read();
-        const renewed = current !== null && current.token !== session.token ? true : await askOnce(error);
-        if (renewed) return request<T>(method, path, requestOptions);
-      }
+      // JWT: an access token refused before its time (the clock, a restart): renew it once.
+      if (session !== null && mode === 'jwt' && !renewedOn401) return request<T>(method, path, requestOptions, true);
+      if (session !== null) return signInAgain<T>(error, session.token, method, path, requestOptions);
       tokenStore.clear();
       for (const listener of [...listeners]) listener(error);
     }
     throw error;
   }
 
+  /** The stored credential was refused: sign in again in place and resend, or sign out. */
+  async function signInAgain<T>(error: ApiError, refused: string, method: HttpMethod, path: string, requestOptions: RequestOptions): Promise<T> {
+    // Another call may have signed in again while this one was on its way: just resend.
+    const current = tokenStore.read();
+    const renewed = current !== null && current.token !== refused ? true : await askOnce(error);
+    if (renewed) return request<T>(method, path, requestOptions);
+    tokenStore.clear();
+    access = null;
+    for (const listener of [...listeners]) listener(error);
+    throw error;
+  }
+
   return {
     baseUrl,
     tokenStore,
+    mode,
+    rememberAccess,
     request,
     onUnauthorized(listener: UnauthorizedListener): () => void {
       listeners.add(listener);
@@ -139,6 +204,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       reauthenticate = hook;
     },
   };
+}
+
+/** When a JWT expires (ms since the epoch); 0 when it cannot be read (it is then renewed). */
+function expiryOf(token: string): number {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** JSON when the server says so, `undefined` for an empty body, the raw text otherwise. */

@@ -190,6 +190,8 @@ export function AuthProvider({ api, children }: AuthProviderProps): ReactElement
 
   const adoptToken = useCallback(
     (token: string): void => {
+      // A JWT session does not use the account's Token: a new key changes nothing here.
+      if (api.mode === 'jwt') return;
       api.tokenStore.replaceToken(token);
       setState((current) => ({ ...current, session: current.session && { ...current.session, token } }));
     },
