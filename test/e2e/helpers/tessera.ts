@@ -1,12 +1,15 @@
 /**
- * Starts Tessera as `npm start` would (`node dist/main.js`) on a fresh SQLite file and a
- * free port, and stops it again. Each test file gets its own server and database.
+ * Starts Tessera as `npm start` would (`node dist/main.js`) on a fresh SQLite file (or a
+ * fresh PostgreSQL database) and a free port, and stops it again. Each test file gets its
+ * own server and database.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { ensureBuilt } from './build.js';
 import { ROOT } from './paths.js';
 import { freePort } from './ports.js';
@@ -45,15 +48,34 @@ export interface StartOptions {
   extraAllowedHosts?: string[];
   /** More environment for the server (TOKEN_MODE, TRUST_PROXY...). */
   env?: Record<string, string>;
+  /** The database: a SQLite file (default) or a PostgreSQL database made for this server. */
+  dialect?: 'sqlite' | 'postgres';
+}
+
+const POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function onPostgres(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 export async function startTessera(options: StartOptions = {}): Promise<TesseraServer> {
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
   const port = await freePort();
+  const postgresName = options.dialect === 'postgres' ? `tessera_e2e_${randomBytes(6).toString('hex')}` : null;
+  if (postgresName !== null) await onPostgres(`create database ${postgresName}`);
+  async function dropDatabase(): Promise<void> {
+    if (postgresName !== null) await onPostgres(`drop database if exists ${postgresName} with (force)`);
+  }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_URL: join(dir, 'db.sqlite3'),
+    DATABASE_URL: postgresName === null ? join(dir, 'db.sqlite3') : `postgres://postgres@127.0.0.1:5432/${postgresName}`,
     HOST: '127.0.0.1',
     PORT: String(port),
     SECRET_KEY: 'e2e-only-not-secret-'.padEnd(64, 'x'),
@@ -69,6 +91,7 @@ export async function startTessera(options: StartOptions = {}): Promise<TesseraS
   } catch (error) {
     await stopProcess(child);
     rmSync(dir, { recursive: true, force: true });
+    await dropDatabase();
     throw error;
   }
   // Keep draining the pipes so a chatty server never blocks on a full buffer.
@@ -92,6 +115,7 @@ export async function startTessera(options: StartOptions = {}): Promise<TesseraS
     async stop(): Promise<void> {
       await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
+      await dropDatabase();
     },
   };
 }
