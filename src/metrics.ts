@@ -19,7 +19,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuthEvents } from './auth/events.js';
-import type { Db } from './db/connect.js';
+import { databaseUnavailable, type Db } from './db/connect.js';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -32,13 +32,13 @@ export interface Metrics {
 
 const LOGIN_OUTCOMES: Record<string, string> = { login: 'success', login_failed: 'failure', login_throttled: 'throttled' };
 
-/** An error raised by a database driver (pg's SQLSTATE codes, a refused connection, SQLite's). */
+/** An error from the database: one that means it cannot answer now (db/connect.ts), or a driver's own. */
 function isDatabaseError(error: unknown): boolean {
+  if (databaseUnavailable(error)) return true;
   const failure = error as { name?: unknown; code?: unknown; severity?: unknown } | null;
   if (failure === null || typeof failure !== 'object') return false;
-  if (failure.name === 'SqliteError') return true;
-  if (typeof failure.severity === 'string' && typeof failure.code === 'string') return true; // pg's DatabaseError
-  return failure.code === 'ECONNREFUSED' || failure.code === 'ECONNRESET' || failure.code === '57P01';
+  // better-sqlite3's SqliteError; pg's DatabaseError carries a severity and a SQLSTATE.
+  return failure.name === 'SqliteError' || (typeof failure.severity === 'string' && typeof failure.code === 'string');
 }
 
 export function createMetrics(db: Db): Metrics {

@@ -44,6 +44,11 @@ const PLAIN_HEADER = /^[\x21-\x7e]+ [\x21-\x7e]+$/;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** An Authorization header's parts as Python's bytes.split() makes them (DRF's and SimpleJWT's reading). */
+export function authorizationParts(header: string): string[] {
+  return header.split(ASCII_WHITESPACE).filter((part) => part !== '');
+}
+
 /**
  * Splits an Authorization header as DRF does: the header's bytes (Node hands them over
  * as latin-1 characters, one per byte) split on ASCII whitespace. Returns the key, null
@@ -56,7 +61,7 @@ export function keyFromAuthorizationHeader(header: string | undefined, keyword: 
     // ASCII only, so toLowerCase() lowers exactly what bytes.lower() does.
     return header.slice(0, space).toLowerCase() === keyword.toLowerCase() ? header.slice(space + 1) : null;
   }
-  const parts = header.split(ASCII_WHITESPACE).filter((part) => part !== '');
+  const parts = authorizationParts(header);
   // Only ASCII letters are lower-cased, as bytes.lower() does.
   if (parts.length === 0 || parts[0]!.replace(/[A-Z]+/g, (s) => s.toLowerCase()) !== keyword.toLowerCase()) return null;
   if (parts.length === 1) throw errors.authenticationFailed('Invalid token header. No credentials provided.', challenge);

@@ -1,7 +1,7 @@
 // SimpleJWT's JWTAuthentication: `Authorization: Bearer <access token>`, after Token in
 // the default authentication (JWT_AUTH=true).
 //
-// Header rules, SimpleJWT's (not DRF's): the header splits on ASCII whitespace; the first
+// Header rules, SimpleJWT's (not DRF's): the header splits as DRF's does; the first
 // part must be exactly `Bearer` (case-sensitive, where DRF's `Token` is not); anything
 // else is "not mine", so `bearer x` or `JWT x` stays anonymous. `Bearer` with no token or
 // with two is a 401 `bad_authorization_header`. Errors carry the first scheme's challenge
@@ -10,12 +10,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { Db, PreparedLookup } from '../../db/connect.js';
 import { ApiError } from '../../errors.js';
-import type { AuthScheme, AuthUser, TokenUserRow } from '../schemes.js';
+import { authorizationParts, type AuthScheme, type AuthUser, type TokenUserRow } from '../schemes.js';
 import { checkClaims, TokenError, userIdFrom, type Claims, type JwtCodec } from './tokens.js';
 
 export const BEARER_CHALLENGE = 'Bearer realm="api"';
-
-const ASCII_WHITESPACE = /[ \t\n\r\v\f]+/;
 
 /** SimpleJWT's errors: a 401 whose body has a `code` beside the `detail`. */
 export function jwtAuthenticationFailed(body: Record<string, unknown>, challenge: string | null): ApiError {
@@ -27,7 +25,7 @@ export function jwtAuthenticationFailed(body: Record<string, unknown>, challenge
 /** The raw token of a `Bearer` header, null for another header, or SimpleJWT's 401. */
 export function bearerToken(header: string | undefined, challenge: string | null): string | null {
   if (header === undefined) return null;
-  const parts = header.split(ASCII_WHITESPACE).filter((part) => part !== '');
+  const parts = authorizationParts(header);
   if (parts.length === 0 || parts[0] !== 'Bearer') return null;
   if (parts.length !== 2) {
     throw jwtAuthenticationFailed({ detail: 'Authorization header must contain two space-delimited values', code: 'bad_authorization_header' }, challenge);

@@ -7,7 +7,8 @@
  */
 import { useRef, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { ApiError } from '../api/errors.ts';
+import type { ApiError } from '../api/errors.ts';
+import { asApiError } from '../api/query.tsx';
 import { Dialog } from '../components/dialog.tsx';
 import { TextField } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
@@ -27,7 +28,7 @@ export function ReauthDialog({ request }: { request: ReauthRequest }): ReactElem
     try {
       await request.submit(password);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError({ status: 0, detail: String(caught) }));
+      setError(asApiError(caught));
       setPending(false);
       passwordRef.current?.focus();
     }

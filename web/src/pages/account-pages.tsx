@@ -5,12 +5,13 @@
  * the rest above the form, as the login page does.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { FormEvent, ReactElement, ReactNode } from 'react';
+import type { FormEvent, ReactElement } from 'react';
 import { activate, confirmPasswordReset, currentAccount, requestPasswordReset, resendActivation, setPassword, signUp } from '../api/accounts.ts';
 import type { Account } from '../api/accounts.ts';
 import { ApiError } from '../api/errors.ts';
+import { asApiError } from '../api/query.tsx';
 import { useApi } from '../auth/auth-context.tsx';
-import { Logo } from '../components/app-shell.tsx';
+import { AuthCard } from '../components/auth-card.tsx';
 import { TextField } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { Notice } from '../components/notice.tsx';
@@ -32,10 +33,6 @@ interface AccountFormProps {
   submitLabel: string;
   pendingLabel: string;
   onSubmit(values: Record<string, string>): Promise<void>;
-}
-
-function asApiError(caught: unknown): ApiError {
-  return caught instanceof ApiError ? caught : new ApiError({ status: 0, detail: String(caught) });
 }
 
 /** A form whose fields get the server's messages; resolves `onSubmit` or shows why not. */
@@ -88,22 +85,6 @@ function AccountForm({ label, fields, submitLabel, pendingLabel, onSubmit }: Acc
   );
 }
 
-/** The bare card the signed-out pages share with the login page. */
-function AuthCard({ title, lead, children }: { title: string; lead?: string; children: ReactNode }): ReactElement {
-  return (
-    <div className="auth-layout">
-      <main id="main" className="auth-card">
-        <div className="auth-card__brand">
-          <Logo />
-          <span>Tessera</span>
-        </div>
-        <PageHeading>{title}</PageHeading>
-        {lead ? <p className="muted auth-card__lead">{lead}</p> : null}
-        {children}
-      </main>
-    </div>
-  );
-}
 
 const PASSWORD_HINT = 'At least 8 characters, not too common, not all digits, and not like your username or e-mail address.';
 

@@ -8,13 +8,13 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, ReactElement } from 'react';
-import { ApiError } from '../api/errors.ts';
+import type { ApiError } from '../api/errors.ts';
+import { asApiError } from '../api/query.tsx';
 import { useAuth } from '../auth/auth-context.tsx';
-import { Logo } from '../components/app-shell.tsx';
+import { AuthCard } from '../components/auth-card.tsx';
 import { TextField } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { Notice } from '../components/notice.tsx';
-import { PageHeading } from '../components/page-heading.tsx';
 import { throttleMessage } from '../lib/format.ts';
 import { useFocusRequest } from '../lib/use-focus-request.ts';
 import { Link } from '../router/index.ts';
@@ -52,7 +52,7 @@ export function LoginPage(): ReactElement {
       // The router sees the new session and moves on to `?next=` (or the products page).
       await signIn({ username, password }, { remember });
     } catch (caught) {
-      const apiError = caught instanceof ApiError ? caught : new ApiError({ status: 0, detail: String(caught) });
+      const apiError = asApiError(caught);
       setError(apiError);
       setPending(false);
       // The first field the server complained about, else the message above the form.
@@ -68,72 +68,64 @@ export function LoginPage(): ReactElement {
   const formMessages = error ? (throttled ? [throttled] : [...error.formMessages, ...error.messagesOutside(FIELDS)]) : [];
 
   return (
-    <div className="auth-layout">
-      <main id="main" className="auth-card">
-        <div className="auth-card__brand">
-          <Logo />
-          <span>Tessera</span>
-        </div>
-        <PageHeading>Sign in</PageHeading>
-        <p className="muted auth-card__lead">Use your Tessera account to manage products.</p>
-        <Notice tone={notice?.reason === 'session-ended' ? 'warning' : 'info'}>{error ? null : notice?.message}</Notice>
-        <FormAlert alertRef={alertRef} messages={formMessages} />
-        <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-label="Sign in">
+    <AuthCard title="Sign in" lead="Use your Tessera account to manage products.">
+      <Notice tone={notice?.reason === 'session-ended' ? 'warning' : 'info'}>{error ? null : notice?.message}</Notice>
+      <FormAlert alertRef={alertRef} messages={formMessages} />
+      <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-label="Sign in">
+        <TextField
+          label="Username"
+          name="username"
+          value={username}
+          onChange={setUsername}
+          errors={error?.messagesFor('username')}
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          inputRef={usernameRef}
+        />
+        <div className="password-row">
           <TextField
-            label="Username"
-            name="username"
-            value={username}
-            onChange={setUsername}
-            errors={error?.messagesFor('username')}
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            inputRef={usernameRef}
+            label="Password"
+            name="password"
+            type={showPassword ? 'text' : 'password'}
+            value={password}
+            onChange={setPassword}
+            errors={error?.messagesFor('password')}
+            autoComplete="current-password"
+            inputRef={passwordRef}
           />
-          <div className="password-row">
-            <TextField
-              label="Password"
-              name="password"
-              type={showPassword ? 'text' : 'password'}
-              value={password}
-              onChange={setPassword}
-              errors={error?.messagesFor('password')}
-              autoComplete="current-password"
-              inputRef={passwordRef}
-            />
-            <button
-              type="button"
-              className="button button--ghost button--small password-row__toggle"
-              aria-pressed={showPassword}
-              onClick={() => setShowPassword((shown) => !shown)}
-            >
-              {showPassword ? 'Hide password' : 'Show password'}
-            </button>
-          </div>
-          <div className="checkbox">
-            <input
-              id="remember"
-              type="checkbox"
-              name="remember"
-              checked={remember}
-              onChange={(event) => setRemember(event.target.checked)}
-              aria-describedby={rememberHintId}
-            />
-            <div>
-              <label htmlFor="remember">Remember me</label>
-              <p className="field__hint" id={rememberHintId}>
-                Stay signed in on this device after closing the browser. Leave unchecked on a shared computer.
-              </p>
-            </div>
-          </div>
-          <button type="submit" className="button button--primary button--block" disabled={pending} aria-busy={pending || undefined}>
-            {pending ? 'Signing in…' : 'Sign in'}
+          <button
+            type="button"
+            className="button button--ghost button--small password-row__toggle"
+            aria-pressed={showPassword}
+            onClick={() => setShowPassword((shown) => !shown)}
+          >
+            {showPassword ? 'Hide password' : 'Show password'}
           </button>
-        </form>
-        <p className="auth-card__footer">
-          <Link to="/forgot-password">Forgot your password?</Link> · <Link to="/signup">Create an account</Link>
-        </p>
-      </main>
-    </div>
+        </div>
+        <div className="checkbox">
+          <input
+            id="remember"
+            type="checkbox"
+            name="remember"
+            checked={remember}
+            onChange={(event) => setRemember(event.target.checked)}
+            aria-describedby={rememberHintId}
+          />
+          <div>
+            <label htmlFor="remember">Remember me</label>
+            <p className="field__hint" id={rememberHintId}>
+              Stay signed in on this device after closing the browser. Leave unchecked on a shared computer.
+            </p>
+          </div>
+        </div>
+        <button type="submit" className="button button--primary button--block" disabled={pending} aria-busy={pending || undefined}>
+          {pending ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <p className="auth-card__footer">
+        <Link to="/forgot-password">Forgot your password?</Link> · <Link to="/signup">Create an account</Link>
+      </p>
+    </AuthCard>
   );
 }
