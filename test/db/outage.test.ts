@@ -2,7 +2,9 @@
 // database's own time), the outage is logged once when it starts and once when it ends,
 // and the server recovers by itself. PostgreSQL: an instance of the test's own (initdb in
 // a temporary folder, on a port of its own), frozen with SIGSTOP, then stopped, and
-// brought back; never the machine's server on 5432. SQLite: a write lock another
+// brought back; never the machine's server on 5432. While it is down /readyz fails with a
+// JSON 503 (each check has a deadline, so a frozen database fails the probe rather than
+// hanging it), and it is 200 again once the database is back. SQLite: a write lock another
 // connection holds past busy_timeout. Also (item 16) a start against a PostgreSQL that
 // is not running says which server, in one line.
 import { execFileSync, spawn } from 'node:child_process';
@@ -27,6 +29,9 @@ import { freePort, PROJECT_ROOT } from '../helpers/server.js';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const SERVICE_UNAVAILABLE = { detail: 'Service temporarily unavailable, try again later.' };
+// src/http/health.ts and docs/deployment.md; an app built by buildApp alone checks the database.
+const READY = { status: 'ready', checks: { database: 'ok' } };
+const NOT_READY = { status: 'unavailable', checks: { database: 'unavailable' } };
 const TIMEOUTS = { connectMs: 1000, statementMs: 1000 };
 
 /** The lines a pino logger writes, parsed. */
@@ -138,11 +143,38 @@ async function expect503(running: Running): Promise<void> {
   expect(await response.json()).toEqual(SERVICE_UNAVAILABLE);
 }
 
+/** /readyz as a load balancer asks for it: by address, no credentials, a bounded wait. */
+async function readyz(running: Running): Promise<Response> {
+  return fetch(`${running.base}/readyz`, { headers: { host: '10.0.0.11:8000' }, signal: AbortSignal.timeout(20_000) });
+}
+
+async function expectNotReady(running: Running): Promise<void> {
+  const response = await readyz(running);
+  expect(response.status).toBe(503);
+  expect(response.headers.get('retry-after')).toBe('5');
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  expect(await response.json()).toEqual(NOT_READY);
+}
+
 /** Polls until the API answers 200 again (the test's timeout bounds it). */
 async function recovered(running: Running): Promise<void> {
   for (;;) {
     const response = await get(running).catch(() => null);
     if (response?.status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Polls until /readyz answers 200 again, by itself, then checks its whole answer. */
+async function readyAgain(running: Running): Promise<void> {
+  for (;;) {
+    const response = await readyz(running).catch(() => null);
+    if (response?.status === 200) {
+      expect(response.headers.get('retry-after')).toBeNull();
+      expect(await response.json()).toEqual(READY);
+      return;
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -174,30 +206,38 @@ describe.runIf(DIALECTS.includes('postgres') && existsSync(join(PG_BIN, 'initdb'
     server?.remove();
   });
 
-  it('frozen: 503 with Retry-After, logged once; thawed: served again, logged once', async () => {
+  it('frozen: 503 with Retry-After, logged once, /readyz 503; thawed: served and ready again, logged once', async () => {
     expect((await get(running)).status).toBe(200);
+    await readyAgain(running);
     server.signal('SIGSTOP');
     try {
       // Before: each of these waited as long as the freeze lasted (here: for ever).
       for (let i = 0; i < 5; i++) await expect503(running);
       await Promise.all([expect503(running), expect503(running), expect503(running)]);
+      // Within the probe's deadline (2 s) or the database's timeouts, not the freeze's length.
+      await expectNotReady(running);
+      await Promise.all([expectNotReady(running), expectNotReady(running)]);
     } finally {
       server.signal('SIGCONT');
     }
     await recovered(running);
+    await readyAgain(running);
     await logged(running.lines, 'database available again', 1);
     expect(messages(running.lines, 'database unavailable')).toBe(1);
     expect(running.lines.filter((line) => line.level === 50 && line.msg !== 'database unavailable: requests get 503 until it answers again')).toEqual([]);
   }, 120_000);
 
-  it('stopped: 503 at once; started again: served again without a restart', async () => {
+  it('stopped: 503 at once, /readyz 503; started again: served and ready again without a restart', async () => {
     await recovered(running);
+    await readyAgain(running);
     server.stop();
     try {
       for (let i = 0; i < 5; i++) await expect503(running);
+      await expectNotReady(running);
     } finally {
       server.start();
     }
+    await readyAgain(running);
     await recovered(running);
     await logged(running.lines, 'database available again', 2);
     expect(messages(running.lines, 'database unavailable')).toBe(2);
