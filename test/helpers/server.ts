@@ -1,5 +1,7 @@
 // Starts the compiled server (dist/main.js, what `npm start` runs) as a child process on a
-// free port and a fresh database, for tests that need a real socket.
+// free port and a fresh database, for tests that need a real socket. A test that runs
+// several servers on one PostgreSQL database makes it with createPostgresDatabase() and
+// gives each its DATABASE_URL: then the servers neither make nor drop one of their own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,7 +34,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A PostgreSQL database with a random name on 127.0.0.1:5432; drop() removes it. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `tessera_srv_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();
@@ -51,7 +54,7 @@ async function createPostgresDatabase(): Promise<{ url: string; drop: () => Prom
 
 export async function startServer(dialect: TestDialect, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-server-'));
-  const postgres = dialect === 'postgres' ? await createPostgresDatabase() : null;
+  const postgres = dialect === 'postgres' && extraEnv.DATABASE_URL === undefined ? await createPostgresDatabase() : null;
   const port = await freePort();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
