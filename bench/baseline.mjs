@@ -69,6 +69,9 @@ if (/^postgres(ql)?:\/\//.test(url)) {
   const sqlite = new SQLite(url);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
+  // The same memory map as Tessera's (SQLITE_MMAP_SIZE, MiB; run.mjs passes Tessera's setting).
+  const mmapMib = Number(process.env.SQLITE_MMAP_SIZE ?? 0);
+  if (mmapMib > 0) sqlite.pragma(`mmap_size = ${mmapMib * 1024 * 1024}`);
   const tokenUser = sqlite.prepare(TOKEN_USER_SQL.replace('$1', '+?'));
   const product = sqlite.prepare(PRODUCT_SQL.replace('$1', '?'));
   const products = sqlite.prepare(PRODUCTS_SQL);

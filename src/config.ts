@@ -50,6 +50,8 @@ export interface Config {
   readonly limits: ServerLimits;
   /** How long the database may take (ms): a connection or SQLite's write lock, and a statement. */
   readonly databaseTimeouts: DatabaseTimeouts;
+  /** SQLite: how much of the database file the server reads through a memory map (bytes; 0: none). */
+  readonly sqliteMmapBytes: number;
 }
 
 export interface ServerLimits {
@@ -175,6 +177,8 @@ export class DataFolderError extends ConfigError {
 }
 
 export const DEFAULT_SQLITE_PATH = 'data/tessera.sqlite3';
+/** SQLITE_MMAP_SIZE's default, MiB (docs/deployment.md, "Memory"). */
+export const DEFAULT_SQLITE_MMAP_MIB = 1024;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -446,5 +450,7 @@ export function loadConfig(env: Env = process.env, root: string = projectRoot(),
       connectMs: parseInteger('DATABASE_CONNECT_TIMEOUT', env.DATABASE_CONNECT_TIMEOUT, 5, 1, 3600) * 1000,
       statementMs: parseInteger('DATABASE_STATEMENT_TIMEOUT', env.DATABASE_STATEMENT_TIMEOUT, 10, 1, 86_400) * 1000,
     },
+    // MiB; SQLite's own ceiling (SQLITE_MAX_MMAP_SIZE) is just under 2 GiB.
+    sqliteMmapBytes: parseInteger('SQLITE_MMAP_SIZE', env.SQLITE_MMAP_SIZE, DEFAULT_SQLITE_MMAP_MIB, 0, 2047) * 1024 * 1024,
   };
 }

@@ -38,7 +38,7 @@ async function start(project: Project): Promise<void> {
     await migrationDb.close();
   }
   if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
-  const db = openDatabase(config.database, { timeouts: config.databaseTimeouts });
+  const db = openDatabase(config.database, { timeouts: config.databaseTimeouts, mmapBytes: config.sqliteMmapBytes });
   const problems = await schemaProblems(db, project.routers ?? []);
   if (problems.length > 0) {
     await db.close();

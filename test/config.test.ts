@@ -17,6 +17,8 @@ describe('loadConfig', () => {
     expect(config.allowedHosts).toEqual(['127.0.0.1', 'localhost']);
     expect(config.corsAllowedOrigins).toEqual(['http://localhost:5173', 'http://127.0.0.1:5173']);
     expect(config.logLevel).toBe('info');
+    expect(config.sqliteMmapBytes).toBe(1024 * 1024 * 1024);
+    expect(loadConfig({ ...SECRET, SQLITE_MMAP_SIZE: '0' }).sqliteMmapBytes).toBe(0);
   });
 
   it('reads PostgreSQL URLs and SQLite paths', () => {
@@ -38,6 +40,8 @@ describe('loadConfig', () => {
     [{ SECRET_KEY: 'short' }, /SECRET_KEY must be at least 32 characters/],
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL must start with redis:\/\//],
     [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY must be true or false/],
+    [{ SQLITE_MMAP_SIZE: '4096' }, /SQLITE_MMAP_SIZE must be between 0 and 2047/],
+    [{ SQLITE_MMAP_SIZE: '1GB' }, /SQLITE_MMAP_SIZE must be a whole number/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadConfig({ ...SECRET, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...SECRET, ...env })).toThrow(message);
