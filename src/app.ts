@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { accountRoutes } from './accounts/routes.js';
+import { accountThrottleLimits } from './accounts/throttle.js';
 import { createOutbox, fileTransport, smtpTransport, type Transport } from './accounts/outbox.js';
 import { adminRouter, adminRoutes } from './admin/routes.js';
 import { auditAuthEvents } from './audit/audit-log.js';
@@ -62,6 +63,8 @@ export interface AppOptions {
   /** The operator's log (pino); none by default (tests). Fastify itself runs without one (http/request-log.ts). */
   readonly logger?: FastifyBaseLogger;
   readonly throttle?: LoginThrottle;
+  /** The accounts' e-mail throttle's counters (accounts/throttle.ts); in this process by default. */
+  readonly accountThrottle?: LoginThrottle;
   readonly authEvents?: AuthEvents;
   /** How often the request summary is logged (default once a minute). */
   readonly logSummaryIntervalMs?: number;
@@ -104,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     perAddress: config.loginFailuresAllowed * 10,
     windowSeconds: config.loginThrottleWindowSeconds,
   });
+  const emailThrottle = options.accountThrottle ?? memoryLoginThrottle(accountThrottleLimits(config.accounts));
   const auditEvents = options.authEvents ?? auditAuthEvents(db.kysely, logger);
   const events = options.metrics === undefined ? auditEvents : options.metrics.countLogins(auditEvents);
   const sealer = createTokenSealer(config.secretKey);
@@ -156,7 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', () => outbox.close());
   await app.register(accountRoutes, {
     db: db.kysely, config: config.accounts, secretKey: config.secretKey, sealer, outbox, events, access: defaultAccess,
-    loginThrottle: throttle, tokenMode: config.tokenMode, tokenTtlSeconds: config.tokenTtlSeconds,
+    loginThrottle: throttle, emailThrottle, tokenMode: config.tokenMode, tokenTtlSeconds: config.tokenTtlSeconds,
     logLink: (to, link) => logger.info({ to, link }, `e-mail to ${to} written to ${config.accounts.outbox}: ${link}`),
   });
   const routers = [tesseraRouter(), ...(options.routers ?? [])];
@@ -198,7 +202,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.addHook('onClose', async () => {
     outages.close();
-    await throttle.close();
+    await Promise.all([throttle.close(), emailThrottle.close()]);
   });
 
   return app;

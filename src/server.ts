@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { buildApp } from './app.js';
-import { clusterLoginThrottle, serveLoginThrottleToWorkers } from './auth/cluster-throttle.js';
-import { memoryLoginThrottle, sharedLoginThrottle } from './auth/throttle.js';
+import { accountThrottleLimits } from './accounts/throttle.js';
+import { clusterThrottle, serveThrottleToWorkers, type SharedThrottleName } from './auth/cluster-throttle.js';
+import { memoryLoginThrottle, sharedLoginThrottle, type LoginThrottle, type ThrottleLimits, type ThrottleSubject } from './auth/throttle.js';
 import { isClusterWorker, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { DatabaseUnavailableError, openDatabase, type Db } from './db/connect.js';
@@ -50,23 +51,31 @@ async function start(project: Project): Promise<void> {
     perAddress: config.loginFailuresAllowed * 10,
     windowSeconds: config.loginThrottleWindowSeconds,
   };
+  const accountLimits = accountThrottleLimits(config.accounts);
   if (config.workers > 1 && !isClusterWorker()) {
     // The primary has migrated; the workers serve.
     await db.close();
-    // Without Redis, the workers share the login throttle through the primary.
-    if (config.redisUrl === null) serveLoginThrottleToWorkers(limits);
+    // Without Redis, the workers share the throttles through the primary.
+    if (config.redisUrl === null) {
+      serveThrottleToWorkers('login', limits);
+      serveThrottleToWorkers('accounts', accountLimits);
+    }
     await runPrimary(config, logger, (port) => announce(config, port, `${config.workers} workers`));
     return;
   }
 
-  const throttle = config.redisUrl !== null
-    ? sharedLoginThrottle(config.redisUrl, limits, { log: logger })
-    : isClusterWorker() ? clusterLoginThrottle(limits) : memoryLoginThrottle(limits);
+  /** A throttle's counters where every process of the deployment counts: Redis, the primary, or this process. */
+  function sharedCounters(name: SharedThrottleName, throttleLimits: ThrottleLimits, subject: ThrottleSubject): LoginThrottle {
+    if (config.redisUrl !== null) return sharedLoginThrottle(config.redisUrl, throttleLimits, { log: logger, subject, prefix: `tessera:${name}:` });
+    return isClusterWorker() ? clusterThrottle(name, throttleLimits) : memoryLoginThrottle(throttleLimits);
+  }
+  const throttle = sharedCounters('login', limits, { name: 'login throttle', counts: 'failed logins' });
+  const accountThrottle = sharedCounters('accounts', accountLimits, { name: 'account e-mail throttle', counts: 'sign-ups and e-mail requests' });
 
   const metrics = config.metrics === null ? undefined : createMetrics(db);
   const readinessChecks: Record<string, ReadinessCheck> = { migrations: () => migrationsApplied(db, project) };
   if (config.redisUrl !== null) readinessChecks.redis = redisCheck(config.redisUrl);
-  const app = await buildApp({ config, db, logger, throttle, routers: project.routers, metrics, readinessChecks });
+  const app = await buildApp({ config, db, logger, throttle, accountThrottle, routers: project.routers, metrics, readinessChecks });
   if (metrics !== undefined) {
     if (isClusterWorker()) shareWithPrimary(metrics.registry);
     else await startMetricsServer(config.metrics!.host, config.metrics!.port, renderRegistry(metrics.registry));

@@ -123,4 +123,17 @@ describe.each(DIALECTS)('WORKERS=2 on %s', (dialect) => {
     expect(answers.filter((status) => status === 400)).toHaveLength(5);
     expect(answers.filter((status) => status === 429)).toHaveLength(25);
   }, 180_000);
+
+  it("shares the accounts' e-mail throttle between the workers without Redis", async () => {
+    server = await startServer(dialect, { WORKERS: '2', ACCOUNT_REQUESTS_ALLOWED: '3' });
+    const answers = await Promise.all(Array.from({ length: 12 }, () =>
+      fetch(`${server!.baseUrl}/auth/users/reset_password/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', connection: 'close' },
+        body: JSON.stringify({ email: 'someone@example.com' }),
+      }).then((response) => response.status)));
+    // Counted per worker, each of the two would have sent 3.
+    expect(answers.filter((status) => status === 204)).toHaveLength(3);
+    expect(answers.filter((status) => status === 429)).toHaveLength(9);
+  }, 180_000);
 });

@@ -16,10 +16,12 @@ import { createPostgresDatabase, PROJECT_ROOT, startServer, type RunningServer }
 
 const run = promisify(execFile);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-// The key names of src/auth/throttle.ts (redisLoginThrottle's default prefix, throttleKeys).
+// The key names of src/auth/throttle.ts and accounts/throttle.ts (server.ts's prefixes, throttleKeys).
 const THROTTLE_PREFIX = 'tessera:login:';
+const ACCOUNT_THROTTLE_PREFIX = 'tessera:accounts:';
 const PASSWORD = 'two-instances-pass';
 const FAILURES_ALLOWED = 3;
+const ACCOUNT_REQUESTS_ALLOWED = 2;
 
 const INVALID_TOKEN = { detail: 'Invalid token.' };
 const INACTIVE = { detail: 'User inactive or deleted.' };
@@ -80,6 +82,7 @@ describe.runIf(DIALECTS.includes('postgres')).each<TokenMode>(['single', 'per-de
   const alice = `alice_${suffix}`;
   const staff = `staff_${suffix}`;
   const guessed = `guessed_${suffix}`;
+  const mailbox = `reset_${suffix}@example.com`;
   // A random address in the documentation prefix (RFC 3849), written canonically (as the
   // server keys it): this test's counters alone.
   const clientAddress = `2001:db8::${randomInt(0x1000, 0x10000).toString(16)}:${randomInt(0x1000, 0x10000).toString(16)}`;
@@ -101,6 +104,7 @@ describe.runIf(DIALECTS.includes('postgres')).each<TokenMode>(['single', 'per-de
       JWT_AUTH: 'true',
       TOKEN_MODE: tokenMode,
       LOGIN_FAILURES_ALLOWED: String(FAILURES_ALLOWED),
+      ACCOUNT_REQUESTS_ALLOWED: String(ACCOUNT_REQUESTS_ALLOWED),
       WEB_ROOT: '',
     };
     // Both start at once: each applies the migrations under PostgreSQL's lock.
@@ -121,7 +125,12 @@ describe.runIf(DIALECTS.includes('postgres')).each<TokenMode>(['single', 'per-de
     await database?.drop();
     const redis = new Redis(REDIS_URL);
     try {
-      await redis.del(...[alice, staff, guessed].map((name) => `${THROTTLE_PREFIX}user:${name}`), `${THROTTLE_PREFIX}addr:${clientAddress}`);
+      await redis.del(
+        ...[alice, staff, guessed].map((name) => `${THROTTLE_PREFIX}user:${name}`),
+        `${THROTTLE_PREFIX}addr:${clientAddress}`,
+        `${ACCOUNT_THROTTLE_PREFIX}email:${mailbox}`,
+        `${ACCOUNT_THROTTLE_PREFIX}addr:${clientAddress}`,
+      );
     } finally {
       redis.disconnect();
     }
@@ -234,5 +243,16 @@ describe.runIf(DIALECTS.includes('postgres')).each<TokenMode>(['single', 'per-de
     expect(await a.call('POST', '/api/admin/throttles/', { authorization: staffAuthorization, body: { username: guessed } }))
       .toEqual({ status: 200, body: { username: guessed, wait: 0 } });
     expect((await b.login(guessed)).status).toBe(200);
+  });
+
+  it("share the accounts' e-mail throttle through Redis: a reset asked on one counts on the other", async () => {
+    const reset = (instance: Instance): Promise<Answer> => instance.call('POST', '/auth/users/reset_password/', { body: { email: mailbox } });
+    expect((await reset(a)).status).toBe(204);
+    expect((await reset(b)).status).toBe(204);
+    for (const instance of [a, b]) {
+      const refused = await reset(instance);
+      expect(refused.status).toBe(429);
+      expect((refused.body as { detail: string }).detail).toMatch(/^Request was throttled\. Expected available in \d+ seconds?\.$/);
+    }
   });
 });

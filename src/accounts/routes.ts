@@ -62,6 +62,8 @@ export interface AccountRoutesOptions {
   readonly tokenTtlSeconds: number | null;
   /** The login throttle of /api/token-auth/, shared by /auth/token/login/. */
   readonly loginThrottle: LoginThrottle;
+  /** The counters of the e-mails sent (accounts/throttle.ts: keys and limits of their own). */
+  readonly emailThrottle: LoginThrottle;
   readonly events: AuthEvents;
   /** DRF's default authentication with IsAuthenticated. */
   readonly access: AccessPolicy;
@@ -176,11 +178,7 @@ function passwordUser(user: PasswordUser): PasswordUser {
 export async function accountRoutes(app: FastifyInstance, options: AccountRoutesOptions): Promise<void> {
   const { db, config, outbox, events, loginThrottle } = options;
   const tokens = linkTokens({ secretKey: options.secretKey, timeoutSeconds: config.passwordResetTimeoutSeconds });
-  const throttle = accountThrottle({
-    perEmail: config.requestsAllowed,
-    perAddress: config.requestsAllowed * 10,
-    windowSeconds: config.throttleWindowSeconds,
-  });
+  const throttle = accountThrottle(options.emailThrottle);
   const authenticated = options.access;
   // A UserViewSet action that is AllowAny for its POST: DRF still authenticates (a bad
   // token header is a 401), and any other method is no action, so the viewset's default
@@ -222,8 +220,8 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
   }
 
   /** Counts a request that may send e-mail; 429 past the limit. */
-  function throttled(request: FastifyRequest, email: string | null): void {
-    const wait = throttle.hit(request.ip, email);
+  async function throttled(request: FastifyRequest, email: string | null): Promise<void> {
+    const wait = await throttle.hit(request.ip, email);
     if (wait > 0) throw errors.throttled(wait);
   }
 
@@ -307,7 +305,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
       actions: userFieldsMetadata,
       async post(request, view) {
         const fields = validateData(emailFields, await view.data(), { partial: false });
-        throttled(request, fields.email!);
+        await throttled(request, fields.email!);
         const users = (await findUsersByEmail(db, fields.email!, { active: match.active })).filter(hasUsablePassword);
         if (users.length === 0) return { status: match.noneStatus };
         await db.transaction().execute(async (trx) => {
@@ -370,7 +368,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRoutes
       const email = fields.email ?? '';
       const passwordProblems = validatePassword(fields.password!, { username, email });
       if (passwordProblems.length > 0) throw errors.validation({ password: passwordProblems });
-      throttled(request, email);
+      await throttled(request, email);
       const passwordHash = await hashPassword(fields.password!);
       let user: User;
       try {

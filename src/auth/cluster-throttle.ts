@@ -1,7 +1,8 @@
-// The login throttle shared by the workers of one machine (WORKERS=N without REDIS_URL):
-// the counters live in the primary process (one memoryLoginThrottle, so one reservation is
-// still one atomic step), and each worker asks it over the cluster's IPC channel. Without
-// this, N workers would each allow LOGIN_FAILURES_ALLOWED guesses per window.
+// Throttles shared by the workers of one machine (WORKERS=N without REDIS_URL): the login
+// throttle and the accounts' e-mail throttle. The counters live in the primary process (one
+// memoryLoginThrottle per throttle, so one reservation is still one atomic step), and each
+// worker asks it over the cluster's IPC channel, on a channel named after the throttle.
+// Without this, N workers would each allow LOGIN_FAILURES_ALLOWED guesses per window.
 //
 // If the primary does not answer within IPC_TIMEOUT_MS (3 s) (it is busy starting a worker, or
 // going away), the worker reserves in a local throttle with the same limits: guessing stays
@@ -10,31 +11,37 @@ import cluster, { type Worker } from 'node:cluster';
 import { memoryLoginThrottle, type LoginThrottle, type Reservation, type ThrottleLimits } from './throttle.js';
 
 const IPC_TIMEOUT_MS = 3000;
-const CHANNEL = 'tessera:login-throttle';
+
+/** The throttles the primary keeps for its workers. */
+export type SharedThrottleName = 'login' | 'accounts';
+
+function channelOf(name: SharedThrottleName): string {
+  return `tessera:throttle:${name}`;
+}
 
 interface ReserveMessage {
-  readonly channel: typeof CHANNEL;
+  readonly channel: string;
   readonly op: 'reserve';
   readonly id: number;
   readonly keys: readonly string[];
 }
 
 interface SucceededMessage {
-  readonly channel: typeof CHANNEL;
+  readonly channel: string;
   readonly op: 'succeeded';
   readonly id: number;
 }
 
 /** The admin's look-up ('wait', answered) and clearing ('clear', not answered). */
 interface InspectMessage {
-  readonly channel: typeof CHANNEL;
+  readonly channel: string;
   readonly op: 'wait' | 'clear';
   readonly id: number;
   readonly keys: readonly string[];
 }
 
 interface AnswerMessage {
-  readonly channel: typeof CHANNEL;
+  readonly channel: string;
   readonly op: 'answer';
   readonly id: number;
   readonly wait: number;
@@ -42,15 +49,16 @@ interface AnswerMessage {
 
 type ThrottleMessage = ReserveMessage | SucceededMessage | InspectMessage | AnswerMessage;
 
-function isThrottleMessage(message: unknown): message is ThrottleMessage {
-  return typeof message === 'object' && message !== null && (message as { channel?: unknown }).channel === CHANNEL;
+function isThrottleMessage(message: unknown, channel: string): message is ThrottleMessage {
+  return typeof message === 'object' && message !== null && (message as { channel?: unknown }).channel === channel;
 }
 
 /**
  * In the primary: keeps the counters and answers the workers. A reservation that no
  * `succeeded` follows (a failed login) is forgotten after the throttle's window.
  */
-export function serveLoginThrottleToWorkers(limits: ThrottleLimits): void {
+export function serveThrottleToWorkers(name: SharedThrottleName, limits: ThrottleLimits): void {
+  const channel = channelOf(name);
   const throttle = memoryLoginThrottle(limits);
   const pending = new Map<string, { reservation: Reservation; at: number }>();
   const sweeper = setInterval(() => {
@@ -60,16 +68,16 @@ export function serveLoginThrottleToWorkers(limits: ThrottleLimits): void {
   sweeper.unref();
 
   cluster.on('message', (worker: Worker, message: unknown) => {
-    if (!isThrottleMessage(message)) return;
+    if (!isThrottleMessage(message, channel)) return;
     const key = `${worker.id}:${message.id}`;
     if (message.op === 'reserve') {
       void throttle.reserve(message.keys).then((reservation) => {
         if (reservation.wait === 0) pending.set(key, { reservation, at: Date.now() });
-        if (worker.isConnected()) worker.send({ channel: CHANNEL, op: 'answer', id: message.id, wait: reservation.wait } satisfies AnswerMessage);
+        if (worker.isConnected()) worker.send({ channel, op: 'answer', id: message.id, wait: reservation.wait } satisfies AnswerMessage);
       });
     } else if (message.op === 'wait') {
       void throttle.wait(message.keys).then((wait) => {
-        if (worker.isConnected()) worker.send({ channel: CHANNEL, op: 'answer', id: message.id, wait } satisfies AnswerMessage);
+        if (worker.isConnected()) worker.send({ channel, op: 'answer', id: message.id, wait } satisfies AnswerMessage);
       });
     } else if (message.op === 'clear') {
       for (const key of message.keys) void throttle.clear(key);
@@ -82,12 +90,13 @@ export function serveLoginThrottleToWorkers(limits: ThrottleLimits): void {
 }
 
 /** In a worker: the primary's counters, or a local throttle while the primary does not answer. */
-export function clusterLoginThrottle(limits: ThrottleLimits): LoginThrottle {
+export function clusterThrottle(name: SharedThrottleName, limits: ThrottleLimits): LoginThrottle {
+  const channel = channelOf(name);
   const local = memoryLoginThrottle(limits);
   const waiting = new Map<number, (wait: number | null) => void>();
   let nextId = 1;
   function onMessage(message: unknown): void {
-    if (!isThrottleMessage(message) || message.op !== 'answer') return;
+    if (!isThrottleMessage(message, channel) || message.op !== 'answer') return;
     waiting.get(message.id)?.(message.wait);
   }
   process.on('message', onMessage);
@@ -101,7 +110,7 @@ export function clusterLoginThrottle(limits: ThrottleLimits): LoginThrottle {
         resolve(wait);
       }
       waiting.set(id, settle);
-      process.send!({ channel: CHANNEL, op, id, keys } satisfies ReserveMessage | InspectMessage, undefined, undefined, (error) => {
+      process.send!({ channel, op, id, keys } satisfies ReserveMessage | InspectMessage, undefined, undefined, (error) => {
         if (error !== null) settle(null);
       });
     });
@@ -115,7 +124,7 @@ export function clusterLoginThrottle(limits: ThrottleLimits): LoginThrottle {
       return {
         wait,
         async succeeded() {
-          if (wait === 0 && process.connected) process.send!({ channel: CHANNEL, op: 'succeeded', id } satisfies SucceededMessage);
+          if (wait === 0 && process.connected) process.send!({ channel, op: 'succeeded', id } satisfies SucceededMessage);
         },
       };
     },
@@ -125,7 +134,7 @@ export function clusterLoginThrottle(limits: ThrottleLimits): LoginThrottle {
     },
     async clear(key) {
       await local.clear(key);
-      if (process.connected) process.send!({ channel: CHANNEL, op: 'clear', id: nextId++, keys: [key] } satisfies InspectMessage);
+      if (process.connected) process.send!({ channel, op: 'clear', id: nextId++, keys: [key] } satisfies InspectMessage);
     },
     async close() {
       process.off('message', onMessage);

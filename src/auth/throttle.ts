@@ -23,6 +23,9 @@
 // is logged when the outage starts and one line when Redis answers again, which a probe
 // checks every second, so recovery needs no restart. The fallback is any LoginThrottle:
 // counters shared by the worker processes of one machine can replace the in-memory one.
+//
+// The accounts' e-mail throttle (accounts/throttle.ts) is the same machinery with other
+// keys and limits: an e-mail address in place of the username, every request counted.
 import { Redis } from 'ioredis';
 
 export interface Reservation {
@@ -46,7 +49,7 @@ export interface LoginThrottle {
 }
 
 export interface ThrottleLimits {
-  /** Failures allowed per username in one window. */
+  /** Failures allowed per username (any key but an address's) in one window. */
   readonly perUsername: number;
   /** Failures allowed per client address in one window (many users behind one NAT). */
   readonly perAddress: number;
@@ -55,11 +58,18 @@ export interface ThrottleLimits {
 
 /** The keys of one login: the username's first (a success clears it), then the address's. */
 export function throttleKeys(username: string, address: string): string[] {
-  return [`user:${username}`, `addr:${address}`];
+  return [`user:${username}`, addressKey(address)];
+}
+
+const ADDRESS_KEY = 'addr:';
+
+/** A client address's key: counted against ThrottleLimits.perAddress. */
+export function addressKey(address: string): string {
+  return ADDRESS_KEY + address;
 }
 
 function limitFor(key: string, limits: ThrottleLimits): number {
-  return key.startsWith('user:') ? limits.perUsername : limits.perAddress;
+  return key.startsWith(ADDRESS_KEY) ? limits.perAddress : limits.perUsername;
 }
 
 const NOTHING_TO_UNDO = async (): Promise<void> => {};
@@ -232,8 +242,18 @@ export interface ThrottleLog {
   info(details: object, message: string): void;
 }
 
+/** What the outage lines call a throttle and what it counts ("login throttle", "failed logins"). */
+export interface ThrottleSubject {
+  readonly name: string;
+  readonly counts: string;
+}
+
+const LOGIN_SUBJECT: ThrottleSubject = { name: 'login throttle', counts: 'failed logins' };
+
 export interface ResilientThrottleOptions {
   readonly log: ThrottleLog;
+  /** Default: the login throttle. */
+  readonly subject?: ThrottleSubject;
   /** How often an unreachable primary is tried again (default 1000 ms). */
   readonly probeIntervalMs?: number;
 }
@@ -244,18 +264,19 @@ export interface ResilientThrottleOptions {
  */
 export function resilientLoginThrottle(primary: RemoteLoginThrottle, fallback: LoginThrottle, options: ResilientThrottleOptions): LoginThrottle {
   const probeIntervalMs = options.probeIntervalMs ?? 1000;
+  const { name, counts } = options.subject ?? LOGIN_SUBJECT;
   let probe: NodeJS.Timeout | null = null;
   let closed = false;
 
   function away(error: unknown): void {
     if (probe !== null || closed) return;
-    options.log.warn({ err: error }, 'login throttle: Redis is not answering; counting failed logins in this process until it does');
+    options.log.warn({ err: error }, `${name}: Redis is not answering; counting ${counts} in this process until it does`);
     probe = setInterval(() => {
       primary.ping().then(() => {
         if (probe === null) return;
         clearInterval(probe);
         probe = null;
-        options.log.info({}, 'login throttle: Redis answers again; counting failed logins in Redis');
+        options.log.info({}, `${name}: Redis answers again; counting ${counts} in Redis`);
       }, () => {});
     }, probeIntervalMs);
     probe.unref();
