@@ -6,7 +6,7 @@
  * screen reader reads "Price, invalid, A valid number is required." on focus.
  */
 import { useId } from 'react';
-import type { ChangeEvent, ReactElement, Ref } from 'react';
+import type { ChangeEvent, ReactElement, ReactNode, Ref } from 'react';
 
 interface CommonProps {
   label: string;
@@ -33,13 +33,7 @@ export interface TextFieldProps extends CommonProps {
 export function TextField(props: TextFieldProps): ReactElement {
   const ids = useFieldIds(props);
   return (
-    <div className={fieldClass(props.errors)}>
-      <FieldLabel htmlFor={ids.control} label={props.label} optional={props.optional} />
-      {props.hint ? (
-        <p className="field__hint" id={ids.hint}>
-          {props.hint}
-        </p>
-      ) : null}
+    <FieldFrame props={props} ids={ids}>
       <input
         ref={props.inputRef}
         id={ids.control}
@@ -56,8 +50,7 @@ export function TextField(props: TextFieldProps): ReactElement {
         aria-invalid={ids.invalid || undefined}
         aria-describedby={ids.describedBy}
       />
-      <FieldErrors id={ids.errors} errors={props.errors} />
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -69,13 +62,7 @@ export interface TextAreaFieldProps extends CommonProps {
 export function TextAreaField(props: TextAreaFieldProps): ReactElement {
   const ids = useFieldIds(props);
   return (
-    <div className={fieldClass(props.errors)}>
-      <FieldLabel htmlFor={ids.control} label={props.label} optional={props.optional} />
-      {props.hint ? (
-        <p className="field__hint" id={ids.hint}>
-          {props.hint}
-        </p>
-      ) : null}
+    <FieldFrame props={props} ids={ids}>
       <textarea
         ref={props.textAreaRef}
         id={ids.control}
@@ -88,6 +75,21 @@ export function TextAreaField(props: TextAreaFieldProps): ReactElement {
         aria-invalid={ids.invalid || undefined}
         aria-describedby={ids.describedBy}
       />
+    </FieldFrame>
+  );
+}
+
+/** What every field has around its control: the label, the hint and the messages. */
+function FieldFrame({ props, ids, children }: { props: CommonProps; ids: FieldIds; children: ReactNode }): ReactElement {
+  return (
+    <div className={fieldClass(props.errors)}>
+      <FieldLabel htmlFor={ids.control} label={props.label} optional={props.optional} />
+      {props.hint ? (
+        <p className="field__hint" id={ids.hint}>
+          {props.hint}
+        </p>
+      ) : null}
+      {children}
       <FieldErrors id={ids.errors} errors={props.errors} />
     </div>
   );
