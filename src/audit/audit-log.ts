@@ -3,7 +3,7 @@
 // authentication events (logins, logouts, token changes) are recorded as they happen,
 // and a failure to record them is logged, never turned into a failed login.
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { InsertQueryBuilder, InsertResult, Kysely } from 'kysely';
 import { logAuthEvent, type AuthEvent, type AuthEvents } from '../auth/events.js';
 import type { Database } from '../db/database.js';
 import { nowTimestamp } from '../db/timestamps.js';
@@ -46,7 +46,15 @@ const OBJECT_REPR_MAX_LENGTH = 200;
 
 /** Writes one entry; throws on failure (admin writes pass their transaction). */
 export async function writeAuditEntry(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
-  await db
+  await auditEntryInsert(db, entry).execute();
+}
+
+/**
+ * The statement that writes one entry, unrun: for a write whose statements Db.write runs
+ * (generics/viewsets.ts). `db` only builds it.
+ */
+export function auditEntryInsert(db: Kysely<Database>, entry: AuditEntry): InsertQueryBuilder<Database, 'tessera_audit_log', InsertResult> {
+  return db
     .insertInto('tessera_audit_log')
     .values({
       created: nowTimestamp(),
@@ -58,8 +66,7 @@ export async function writeAuditEntry(db: Kysely<Database>, entry: AuditEntry): 
       object_repr: [...entry.objectRepr].slice(0, OBJECT_REPR_MAX_LENGTH).join(''),
       changes: JSON.stringify(entry.changes ?? {}),
       ip: entry.ip,
-    })
-    .execute();
+    });
 }
 
 /** The object an entry is about. */
@@ -77,14 +84,19 @@ export function auditRequestWrite(
   object: AuditedObject,
   changes?: Readonly<Record<string, unknown>>,
 ): Promise<void> {
-  return writeAuditEntry(db, {
+  return writeAuditEntry(db, requestAuditEntry(request, action, object, changes));
+}
+
+/** The entry for a write made by an HTTP request: its actor and address, and what it did to which object. */
+export function requestAuditEntry(request: FastifyRequest, action: AuditAction, object: AuditedObject, changes?: Readonly<Record<string, unknown>>): AuditEntry {
+  return {
     ...requestOrigin(request),
     action,
     objectType: object.type,
     objectId: object.id,
     objectRepr: object.repr,
     ...(changes === undefined ? {} : { changes }),
-  });
+  };
 }
 
 /** The actor and address of a request, as audit entries name them. */

@@ -1,7 +1,9 @@
 // The only module that imports the database drivers. It opens SQLite (better-sqlite3) or
 // PostgreSQL (pg) behind one Kysely<Database>, and offers prepare(): a query built once
 // with Kysely, then run as a driver-level prepared statement. The per-request paths (token
-// check, product reads) use it, so they neither rebuild SQL nor re-plan it.
+// check, product reads) use it, so they neither rebuild SQL nor re-plan it. write() runs
+// a write's statements; on SQLite an atomic one (a row and its audit entry) as one
+// synchronous transaction.
 //
 // Outages: with `timeouts`, nothing waits on the database for ever. PostgreSQL: a
 // connection (new, or from a full pool) within `connectMs`, a statement within
@@ -16,7 +18,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect, type Compilable, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
-import type { MaybePromise } from '../maybe-promise.js';
+import { isPromise, type MaybePromise } from '../maybe-promise.js';
 import type { Database } from './database.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -30,6 +32,14 @@ export type PreparedQuery<Row> = (parameters: readonly unknown[]) => MaybePromis
 
 /** A prepared lookup of at most one row (by a unique key): the row, or undefined. */
 export type PreparedLookup<Row> = (parameters: readonly unknown[]) => MaybePromise<Row | undefined>;
+
+/** Runs one statement of a write: its rows (those of RETURNING), or none. */
+export type WriteStatement = <Row>(query: Compilable<Row>) => MaybePromise<Row[]>;
+
+export interface WriteOptions {
+  /** Both or neither: every statement in one transaction. Default: each on its own, as Django's autocommit. */
+  readonly atomic?: boolean;
+}
 
 export interface Db {
   readonly kysely: Kysely<Database>;
@@ -54,6 +64,13 @@ export interface Db {
    * it makes share one read transaction on SQLite. See sqliteReadScope().
    */
   readScope(work: () => void): void;
+  /**
+   * Runs a write's statements, each through `run`. On SQLite an atomic write that finds
+   * the connection free runs synchronously, as one BEGIN IMMEDIATE ... COMMIT, and `work`
+   * must then answer without a promise (its statements do). See sqliteWrite(). What
+   * `work` throws or rejects with rolls the transaction back.
+   */
+  write<T>(work: (run: WriteStatement) => MaybePromise<T>, options?: WriteOptions): MaybePromise<T>;
   /** PostgreSQL: the pool's connections (for metrics); absent on SQLite. */
   poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
@@ -128,6 +145,61 @@ function sqliteExecutor(sqlite: SQLite.Database): <Row>(query: Compilable<Row>) 
       return [];
     }
     return statement.all(...sqliteParameters(compiled.parameters)) as Row[];
+  };
+}
+
+/** A statement of a Kysely transaction, or a query Kysely queues behind one. */
+function kyselyStatement(executor: Kysely<Database>): WriteStatement {
+  return async <Row>(query: Compilable<Row>) => (await executor.executeQuery(query)).rows;
+}
+
+/** Kysely's transaction, with its statements run through `run`. */
+function kyselyTransaction<T>(kysely: Kysely<Database>, work: (run: WriteStatement) => MaybePromise<T>): Promise<T> {
+  return kysely.transaction().execute(async (trx) => work(kyselyStatement(trx)));
+}
+
+/**
+ * Writes on SQLite. An atomic write (a row and its audit entry) runs as one synchronous
+ * transaction, BEGIN IMMEDIATE ... COMMIT through the statement cache, with no promise in
+ * between: concurrent writes do not queue on Kysely's mutex, and nothing else runs on the
+ * connection meanwhile. Kysely holds that one connection across awaits for its own
+ * transactions (the admin's writes): while one is open, a BEGIN here would fail (or a
+ * plain statement would join it and share its fate), so the write waits for it on
+ * Kysely's queue, as before. A read scope's transaction is left the same way: the queued
+ * write runs after its COMMIT. IMMEDIATE takes the write lock at once, waiting up to
+ * busy_timeout for another process's (SQLITE_BUSY, a 503, after that).
+ */
+function sqliteWrite(sqlite: SQLite.Database, kysely: Kysely<Database>, execute: WriteStatement): Db['write'] {
+  const begin = sqlite.prepare('BEGIN IMMEDIATE');
+  const commit = sqlite.prepare('COMMIT');
+  const rollback = sqlite.prepare('ROLLBACK');
+  const queued = kyselyStatement(kysely);
+  const autocommit: WriteStatement = (query) => (sqlite.inTransaction ? queued(query) : execute(query));
+  let open = false;
+  const inTransaction: WriteStatement = (query) => {
+    // A statement after an await would run after the COMMIT, outside the transaction.
+    if (!open) throw new Error('A synchronous SQLite write ran a statement after its transaction ended; its work must not await');
+    return execute(query);
+  };
+  return function write<T>(work: (run: WriteStatement) => MaybePromise<T>, options?: WriteOptions): MaybePromise<T> {
+    if (options?.atomic !== true) return work(autocommit);
+    if (sqlite.inTransaction) return kyselyTransaction(kysely, work);
+    begin.run();
+    open = true;
+    let completed = false;
+    try {
+      const result = work(inTransaction);
+      if (isPromise(result)) {
+        result.catch(ignoreError); // its statements after the await fail with the error above
+        throw new Error('A synchronous SQLite write answered with a promise; its work must not await');
+      }
+      commit.run();
+      completed = true;
+      return result;
+    } finally {
+      open = false;
+      if (!completed && sqlite.inTransaction) rollback.run();
+    }
   };
 }
 
@@ -286,6 +358,7 @@ function openSqlite(path: string, options: OpenOptions = {}): Db {
     },
   };
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: forKysely as never }) });
+  const execute = sqliteExecutor(sqlite);
 
   return {
     kysely,
@@ -303,8 +376,9 @@ function openSqlite(path: string, options: OpenOptions = {}): Db {
       return (parameters) => firstRow(statement, parameters) as Row | undefined;
     },
     planStableValue: sqlitePlanStableValue,
-    execute: sqliteExecutor(sqlite),
+    execute,
     readScope: sqliteReadScope(sqlite),
+    write: sqliteWrite(sqlite, kysely, execute),
     async close() {
       await kysely.destroy();
     },
@@ -428,6 +502,10 @@ function droppingTimedOutClients(pool: pg.Pool): { connect(): Promise<unknown>; 
 function openPostgres(url: string, schema: string | undefined, timeouts: DatabaseTimeouts | undefined): Db {
   const pool = createPgPool(url, { schema, timeouts });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: droppingTimedOutClients(pool) as never }) });
+  async function execute<Row>(query: Compilable<Row>): Promise<Row[]> {
+    const compiled = query.compile();
+    return (await pool.query({ text: compiled.sql, values: compiled.parameters as unknown[] })).rows as Row[];
+  }
   return {
     kysely,
     dialect: 'postgres',
@@ -441,11 +519,10 @@ function openPostgres(url: string, schema: string | undefined, timeouts: Databas
       return async (parameters) => (await pool.query({ name, text, values: parameters as unknown[] })).rows[0] as Row | undefined;
     },
     planStableValue: plainValue,
-    async execute<Row>(query: Compilable<Row>): Promise<Row[]> {
-      const compiled = query.compile();
-      return (await pool.query({ text: compiled.sql, values: compiled.parameters as unknown[] })).rows as Row[];
-    },
+    execute,
     readScope: runNow,
+    // Each autocommit statement on a connection of its own; a transaction on one connection, through Kysely.
+    write: (work, options) => (options?.atomic === true ? kyselyTransaction(kysely, work) : work(execute)),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await kysely.destroy();

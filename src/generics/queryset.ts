@@ -4,9 +4,11 @@
 // an object by primary key (per set of scope columns) and the unfiltered list's chunks; on SQLite
 // they answer synchronously, inside the view's read transaction (db/connect.ts). Lists
 // with filters are built per request and run through Db.execute, synchronously on SQLite too.
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
-import type { Db, PreparedLookup, PreparedQuery } from '../db/connect.js';
-import type { MaybePromise } from '../maybe-promise.js';
+// Writes are statements for Db.write's `run`: a write and its audit entry are then one
+// synchronous transaction on SQLite, and Kysely's on PostgreSQL.
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Db, PreparedLookup, PreparedQuery, WriteStatement } from '../db/connect.js';
+import { mapMaybePromise, type MaybePromise } from '../maybe-promise.js';
 import type { ColumnValues, StoredRow } from './serializers.js';
 import type { Resource } from './resource.js';
 import { qualified } from './filters.js';
@@ -33,16 +35,19 @@ export interface ResourceRows {
   /** Runs a query built per request. */
   execute(query: AnyQuery): MaybePromise<StoredRow[]>;
   /** The row as written (its columns; no relation display values). */
-  insert(trx: Kysely<any>, values: ColumnValues): Promise<StoredRow>;
+  insert(run: WriteStatement, values: ColumnValues): MaybePromise<StoredRow>;
   /** undefined: the row is gone (deleted since it was read). */
-  update(trx: Kysely<any>, key: number, values: ColumnValues): Promise<StoredRow | undefined>;
+  update(run: WriteStatement, key: number, values: ColumnValues): MaybePromise<StoredRow | undefined>;
   /** Whether a row as written lacks what the API shows (a relation's display value, read by a join). */
   readonly needsJoin: boolean;
-  remove(trx: Kysely<any>, key: number): Promise<void>;
+  remove(run: WriteStatement, key: number): MaybePromise<unknown>;
   /** PrimaryKeyRelatedField's existence check. */
   exists(table: string, column: string, key: number): Promise<boolean>;
-  /** A transaction for a write and its audit entry; the plain handle when there is no audit. */
-  write<T>(work: (trx: Kysely<any>) => Promise<T>, options: { atomic: boolean }): Promise<T>;
+  /**
+   * Runs a write's statements (Db.write): in one transaction when atomic (a write and its
+   * audit entry), each on its own otherwise. Synchronous on SQLite when it can be.
+   */
+  write<T>(work: (run: WriteStatement) => MaybePromise<T>, options: { atomic: boolean }): MaybePromise<T>;
 }
 
 export function resourceRows(db: Db, resource: Resource): ResourceRows {
@@ -109,19 +114,15 @@ export function resourceRows(db: Db, resource: Resource): ResourceRows {
       return listAfter([after, limit]);
     },
     execute: (query) => db.execute<StoredRow>(query),
-    insert: (trx, values) => trx.insertInto(table).values(values).returning(columns).executeTakeFirstOrThrow() as Promise<StoredRow>,
-    update: (trx, key, values) =>
-      trx.updateTable(table).set(values).where(resource.primaryKey.column, '=', key).returning(columns).executeTakeFirst() as Promise<StoredRow | undefined>,
+    insert: (run, values) => mapMaybePromise(run<StoredRow>(kysely.insertInto(table).values(values).returning(columns)), (written) => written[0]!),
+    update: (run, key, values) =>
+      mapMaybePromise(run<StoredRow>(kysely.updateTable(table).set(values).where(resource.primaryKey.column, '=', key).returning(columns)), (written) => written[0]),
     needsJoin: resource.bound.some((entry) => entry.displayAlias !== null),
-    async remove(trx, key) {
-      await trx.deleteFrom(table).where(resource.primaryKey.column, '=', key).execute();
-    },
+    remove: (run, key) => run(kysely.deleteFrom(table).where(resource.primaryKey.column, '=', key)),
     async exists(referenced, column, key) {
       const found = await kysely.selectFrom(referenced).select(column).where(column, '=', key).executeTakeFirst();
       return found !== undefined;
     },
-    write(work, { atomic }) {
-      return atomic ? kysely.transaction().execute((trx: Transaction<any>) => work(trx)) : work(kysely);
-    },
+    write: (work, { atomic }) => db.write(work, { atomic }),
   };
 }

@@ -7,7 +7,9 @@
 //                  permission's has_object_permission (401/403)
 //   filter, search, ordering, pagination on lists
 //   performCreate  what a create adds (the owner comes from a currentUser field)
-// Reads on SQLite answer synchronously, inside the view's read transaction.
+// Reads on SQLite answer synchronously, inside the view's read transaction. A write and
+// its audit entry are one transaction (Db.write): on SQLite a synchronous one, after the
+// body is read and validated, outside the read transaction.
 //
 // An unpaginated, unfiltered list (DRF's body: a JSON array) is read LIST_CHUNK_ROWS at a
 // time, by primary key. Up to that many rows it is answered as any other response (one
@@ -18,11 +20,11 @@
 // whole, as before.
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { auditRequestWrite } from '../audit/audit-log.js';
+import { auditEntryInsert, requestAuditEntry } from '../audit/audit-log.js';
 import { hasObjectPermission, type Permission } from '../auth/permissions.js';
 import { permissionDenied, type AccessPolicy } from '../auth/plugin.js';
 import type { AuthScheme } from '../auth/schemes.js';
-import type { Db } from '../db/connect.js';
+import type { Db, WriteStatement } from '../db/connect.js';
 import { errors } from '../errors.js';
 import { parseObjectId } from '../http/params.js';
 import { stringifyJson } from '../http/renderers.js';
@@ -200,18 +202,24 @@ export function registerViewSet(app: FastifyInstance, urls: ViewSetUrls, viewset
     return serializer.represent(row);
   }
 
+  /**
+   * The write's audit entry, a statement of the write's transaction (none for a resource
+   * that is not audited). The write and its entry run without an await in between, so
+   * that SQLite runs both in one synchronous transaction (Db.write).
+   */
+  function audit(run: WriteStatement, request: FastifyRequest, action: 'created' | 'updated' | 'deleted', object: { id: number; repr: string }, changes?: ColumnValues): MaybePromise<unknown> {
+    if (audited === undefined) return undefined;
+    return run(auditEntryInsert(context.db.kysely, requestAuditEntry(request, `${audited}_${action}`, { type: audited, ...object }, changes)));
+  }
+
   async function create(request: FastifyRequest, view: ViewRequest): Promise<ApiResponse> {
     const validated = await serializer.validate(await view.data(), { partial: false, references });
     let values = serializer.createValues(validated, request.user);
     if (options.performCreate !== undefined) values = { ...values, ...options.performCreate(request, values) };
-    const written = await rows.write(async (trx) => {
-      const inserted = await rows.insert(trx, values);
-      if (audited !== undefined) {
-        const key = inserted[resource.primaryKey.column] as number;
-        await auditRequestWrite(trx, request, `${audited}_created`, { type: audited, id: key, repr: String(inserted[displayColumn] ?? key) }, serializer.changes(values, null));
-      }
-      return inserted;
-    }, { atomic: audited !== undefined });
+    const written = await rows.write((run) => mapMaybePromise(rows.insert(run, values), (inserted) => {
+      const key = inserted[resource.primaryKey.column] as number;
+      return mapMaybePromise(audit(run, request, 'created', { id: key, repr: String(inserted[displayColumn] ?? key) }, serializer.changes(values, null)), () => inserted);
+    }), { atomic: audited !== undefined });
     return { status: 201, data: await shown(written) };
   }
 
@@ -222,27 +230,19 @@ export function registerViewSet(app: FastifyInstance, urls: ViewSetUrls, viewset
     const values = serializer.updateValues(validated, current);
     const key = Number(current[resource.primaryKey.column]);
     if (Object.keys(values).length === 0) return { status: 200, data: serializer.represent(current) };
-    const written = await rows.write(async (trx) => {
-      const updated = await rows.update(trx, key, values);
+    const written = await rows.write((run) => mapMaybePromise(rows.update(run, key, values), (updated) => {
       if (updated === undefined) throw errors.notFound();
       const changes = serializer.changes(values, current);
-      if (audited !== undefined && Object.keys(changes).length > 0) {
-        await auditRequestWrite(trx, request, `${audited}_updated`, { type: audited, id: key, repr: String(updated[displayColumn]) }, changes);
-      }
-      return updated;
-    }, { atomic: audited !== undefined });
+      if (Object.keys(changes).length === 0) return updated;
+      return mapMaybePromise(audit(run, request, 'updated', { id: key, repr: String(updated[displayColumn]) }, changes), () => updated);
+    }), { atomic: audited !== undefined });
     return { status: 200, data: await shown(written) };
   }
 
   async function destroy(request: FastifyRequest): Promise<ApiResponse> {
     const current = await getObject(request);
     const key = Number(current[resource.primaryKey.column]);
-    await rows.write(async (trx) => {
-      await rows.remove(trx, key);
-      if (audited !== undefined) {
-        await auditRequestWrite(trx, request, `${audited}_deleted`, { type: audited, id: key, repr: String(current[displayColumn]) });
-      }
-    }, { atomic: audited !== undefined });
+    await rows.write((run) => mapMaybePromise(rows.remove(run, key), () => audit(run, request, 'deleted', { id: key, repr: String(current[displayColumn]) })), { atomic: audited !== undefined });
     return { status: 204 };
   }
 

@@ -78,6 +78,20 @@ describe.each(DIALECTS)('products on %s', (dialect) => {
     ]);
   });
 
+  it('writes nothing, a 500, when a write\'s audit entry cannot be written', async () => {
+    const product = (await create({ name: 'Pen', price: '12.5' })).json();
+    const url = `/api/products/${product.id}/`;
+    // Every audit insert now fails.
+    await t.database.db.kysely.schema.alterTable('tessera_audit_log').renameTo('tessera_audit_log_away').execute();
+
+    expect((await create({ name: 'Ink', price: '1' })).statusCode).toBe(500);
+    expect((await t.inject({ method: 'PATCH', url, headers: auth, payload: { price: '4' } })).statusCode).toBe(500);
+    expect((await t.inject({ method: 'DELETE', url, headers: auth })).statusCode).toBe(500);
+
+    const list = await t.inject({ method: 'GET', url: '/api/products/', headers: auth });
+    expect(list.json()).toEqual([product]);
+  });
+
   it('keeps description blank when it is not sent, and ignores read-only and unknown fields', async () => {
     const response = await create({ name: 'A', price: '1', id: 999, created_at: '2000-01-01T00:00:00Z', color: 'red' });
     expect(response.statusCode).toBe(201);
