@@ -65,11 +65,11 @@ async function start(project: Project): Promise<void> {
   }
 
   /** A throttle's counters where every process of the deployment counts: Redis, the primary, or this process. */
-  function sharedCounters(name: SharedThrottleName, throttleLimits: ThrottleLimits, subject: ThrottleSubject): LoginThrottle {
+  function sharedCounters(name: SharedThrottleName, throttleLimits: ThrottleLimits, subject?: ThrottleSubject): LoginThrottle {
     if (config.redisUrl !== null) return sharedLoginThrottle(config.redisUrl, throttleLimits, { log: logger, subject, prefix: `tessera:${name}:` });
     return isClusterWorker() ? clusterThrottle(name, throttleLimits) : memoryLoginThrottle(throttleLimits);
   }
-  const throttle = sharedCounters('login', limits, { name: 'login throttle', counts: 'failed logins' });
+  const throttle = sharedCounters('login', limits);
   const accountThrottle = sharedCounters('accounts', accountLimits, { name: 'account e-mail throttle', counts: 'sign-ups and e-mail requests' });
 
   const metrics = config.metrics === null ? undefined : createMetrics(db);

@@ -6,38 +6,26 @@
  * would replay their action under another name): "Sign out" is the way to change user.
  */
 import { useRef, useState } from 'react';
-import type { FormEvent, ReactElement } from 'react';
-import type { ApiError } from '../api/errors.ts';
-import { asApiError } from '../api/query.tsx';
+import type { ReactElement } from 'react';
 import { Dialog } from '../components/dialog.tsx';
 import { TextField } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
+import { useSubmission } from '../lib/use-submission.ts';
 import type { ReauthRequest } from './auth-context.tsx';
 
 export function ReauthDialog({ request }: { request: ReauthRequest }): ReactElement {
   const [password, setPassword] = useState('');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
-
-  async function handleSubmit(event: FormEvent<HTMLFormElement>): Promise<void> {
-    event.preventDefault();
-    if (pending) return;
-    setPending(true);
-    setError(null);
-    try {
-      await request.submit(password);
-    } catch (caught) {
-      setError(asApiError(caught));
-      setPending(false);
-      passwordRef.current?.focus();
-    }
-  }
+  // Once signed in, the dialog closes and the refused call is sent again.
+  const { pending, error, handleSubmit } = useSubmission(() => request.submit(password), {
+    leavesOnSuccess: true,
+    onRefused: () => passwordRef.current?.focus(),
+  });
 
   const messages = error ? [...error.formMessages, ...error.messagesOutside(['password'])] : [];
   return (
     <Dialog title="Sign in again" onClose={request.signOut} busy={pending} className="dialog--narrow">
-      <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-label="Sign in again">
+      <form className="form" noValidate onSubmit={handleSubmit} aria-label="Sign in again">
         <p className="reauth__reason" role="alert">{request.reason}</p>
         <p>
           Enter the password of <strong>{request.username}</strong> to carry on where you were; nothing you typed is lost.

@@ -5,7 +5,7 @@
  * the rest above the form, as the login page does.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { FormEvent, ReactElement } from 'react';
+import type { ReactElement } from 'react';
 import { activate, confirmPasswordReset, currentAccount, requestPasswordReset, resendActivation, setPassword, signUp } from '../api/accounts.ts';
 import type { Account } from '../api/accounts.ts';
 import { ApiError } from '../api/errors.ts';
@@ -16,6 +16,7 @@ import { TextField } from '../components/field.tsx';
 import { FormAlert } from '../components/form-alert.tsx';
 import { Notice } from '../components/notice.tsx';
 import { PageHeading } from '../components/page-heading.tsx';
+import { useSubmission } from '../lib/use-submission.ts';
 import { Link } from '../router/index.ts';
 
 interface FieldSpec {
@@ -38,31 +39,15 @@ interface AccountFormProps {
 /** A form whose fields get the server's messages; resolves `onSubmit` or shows why not. */
 function AccountForm({ label, fields, submitLabel, pendingLabel, onSubmit }: AccountFormProps): ReactElement {
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((field) => [field.name, ''])));
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const alertRef = useRef<HTMLDivElement>(null);
-
-  async function handleSubmit(event: FormEvent<HTMLFormElement>): Promise<void> {
-    event.preventDefault();
-    if (pending) return;
-    setPending(true);
-    setError(null);
-    try {
-      await onSubmit(values);
-    } catch (caught) {
-      setError(asApiError(caught));
-      alertRef.current?.focus();
-    } finally {
-      setPending(false);
-    }
-  }
+  const { pending, error, handleSubmit } = useSubmission(() => onSubmit(values), { onRefused: () => alertRef.current?.focus() });
 
   const names = fields.map((field) => field.name);
   const formMessages = error ? [...error.formMessages, ...error.messagesOutside(names)] : [];
   return (
     <>
       <FormAlert alertRef={alertRef} messages={formMessages} />
-      <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-label={label}>
+      <form className="form" noValidate onSubmit={handleSubmit} aria-label={label}>
         {fields.map((field) => (
           <TextField
             key={field.name}

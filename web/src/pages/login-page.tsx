@@ -7,9 +7,7 @@
  * (see api/token-store.ts and web/README.md for the trade-off).
  */
 import { useEffect, useId, useRef, useState } from 'react';
-import type { FormEvent, ReactElement } from 'react';
-import type { ApiError } from '../api/errors.ts';
-import { asApiError } from '../api/query.tsx';
+import type { ReactElement } from 'react';
 import { useAuth } from '../auth/auth-context.tsx';
 import { AuthCard } from '../components/auth-card.tsx';
 import { TextField } from '../components/field.tsx';
@@ -17,6 +15,7 @@ import { FormAlert } from '../components/form-alert.tsx';
 import { Notice } from '../components/notice.tsx';
 import { throttleMessage } from '../lib/format.ts';
 import { useFocusRequest } from '../lib/use-focus-request.ts';
+import { useSubmission } from '../lib/use-submission.ts';
 import { Link } from '../router/index.ts';
 
 const FIELDS = ['username', 'password'] as const;
@@ -28,8 +27,6 @@ export function LoginPage(): ReactElement {
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(false);
   const [showPassword, setShowPassword] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const rememberHintId = useId();
 
   const usernameRef = useRef<HTMLInputElement>(null);
@@ -42,27 +39,20 @@ export function LoginPage(): ReactElement {
     (usernameRef.current?.value ? passwordRef.current : usernameRef.current)?.focus();
   }, []);
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>): Promise<void> {
-    event.preventDefault();
-    if (pending) return;
-    setPending(true);
-    setError(null);
-    try {
-      // Sent as typed: the server trims the username and reports blank fields itself.
-      // The router sees the new session and moves on to `?next=` (or the products page).
-      await signIn({ username, password }, { remember });
-    } catch (caught) {
-      const apiError = asApiError(caught);
-      setError(apiError);
-      setPending(false);
+  const { pending, error, handleSubmit } = useSubmission(
+    // Sent as typed: the server trims the username and reports blank fields itself.
+    // The router sees the new session and moves on to `?next=` (or the products page).
+    () => signIn({ username, password }, { remember }),
+    {
+      leavesOnSuccess: true,
       // The first field the server complained about, else the message above the form.
-      requestFocus(() => {
-        if (apiError.messagesFor('username').length > 0) return usernameRef.current;
-        if (apiError.messagesFor('password').length > 0) return passwordRef.current;
+      onRefused: (refusal) => requestFocus(() => {
+        if (refusal.messagesFor('username').length > 0) return usernameRef.current;
+        if (refusal.messagesFor('password').length > 0) return passwordRef.current;
         return alertRef.current;
-      });
-    }
-  }
+      }),
+    },
+  );
 
   const throttled = error?.status === 429 ? throttleMessage(error.detail) : null;
   const formMessages = error ? (throttled ? [throttled] : [...error.formMessages, ...error.messagesOutside(FIELDS)]) : [];
@@ -71,7 +61,7 @@ export function LoginPage(): ReactElement {
     <AuthCard title="Sign in" lead="Use your Tessera account to manage products.">
       <Notice tone={notice?.reason === 'session-ended' ? 'warning' : 'info'}>{error ? null : notice?.message}</Notice>
       <FormAlert alertRef={alertRef} messages={formMessages} />
-      <form className="form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-label="Sign in">
+      <form className="form" noValidate onSubmit={handleSubmit} aria-label="Sign in">
         <TextField
           label="Username"
           name="username"
